@@ -1,0 +1,38 @@
+# One task runner for people and CI.
+PY ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+SAMPLES := samples/sources/*
+
+.PHONY: install install-test demo test lint typecheck check bench clean
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+install: $(BIN)/python
+	$(BIN)/pip install -q -e .
+
+install-test: $(BIN)/python
+	$(BIN)/pip install -q -e '.[test]'
+
+## Main job on the bundled sample data.
+demo: install
+	$(BIN)/adreg ingest $(SAMPLES)
+
+lint:
+	$(BIN)/ruff check publisher api tests benchmarks
+	$(BIN)/ruff format --check publisher api tests benchmarks
+
+typecheck:
+	$(BIN)/mypy
+
+## Lint, type-check and the test suite.
+test: install-test lint typecheck
+	$(BIN)/pytest -q
+
+bench: install-test
+	$(BIN)/python benchmarks/bench_ingest.py
+
+clean:
+	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

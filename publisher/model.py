@@ -1,0 +1,170 @@
+"""Typed records of the normalised decision log.
+
+Every record the publisher emits is one of these msgspec Structs. They share
+one base that rejects unknown fields, so a record read back from JSON cannot
+silently grow or lose a field.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+from typing import Literal
+
+import msgspec
+
+
+class Base(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+    """Shared base: unknown keys are errors, defaults are not written."""
+
+
+AuthorityLevel = Literal["province", "prefecture", "county"]
+PublisherKind = Literal["radio", "tv", "newspaper", "periodical"]
+MediumType = Literal["radio_frequency", "tv_channel", "newspaper", "periodical"]
+DecisionKind = Literal["grant", "change", "renewal", "cancellation", "revocation", "withdrawal"]
+# A refusal (不予登记/不予变更/不予延续) is read so that it can be accounted for, never published.
+DecisionKindOrRefusal = Literal[
+    "grant", "change", "renewal", "cancellation", "revocation", "withdrawal", "refusal"
+]
+# The six grounds of Article 9, in the article's order.
+CancellationGround = Literal[
+    "expired_not_renewed",  # (一) 有效期届满且未申请延续
+    "legal_person_terminated",  # (二) 法人资格依法终止
+    "registration_revoked",  # (三) 依法被撤回、撤销或者吊销
+    "conditions_not_met",  # (四) 不具备第四条规定的条件
+    "ceased_publishing",  # (五) 停止从事广告发布
+    "other",  # (六) 依法应当注销的其他情形
+]
+PenaltyKind = Literal["warning", "public_reprimand", "fine", "confiscation", "withdrawal"]
+Violation = Literal[
+    "unregistered_publishing",  # 广告法第六十条: 未办理广告发布登记擅自发布
+    "registration_fraud",  # 第十五条: 以欺骗、贿赂等不正当手段取得登记
+    "unregistered_change",  # 第十五条: 登记事项变化未办理变更登记
+    "unreported_statistics",  # 第十五条: 未按规定报送《广告业统计报表》
+    "illegal_advertising",  # 发布违法广告 (Advertising Law), e.g. a withdrawal
+    "other",
+]
+Outcome = Literal["published", "merged", "withheld", "rejected"]
+
+
+class Provenance(Base):
+    """Where a value came from: source folder, file, sheet (XLSX) and 1-based row."""
+
+    source: str
+    file: str
+    sheet: str | None = None
+    row: int
+
+
+class Authority(Base):
+    """A registration authority (登记机关), identified by its GB/T 2260 code."""
+
+    division_code: str
+    name: str
+    level: AuthorityLevel
+    division_name: str = ""
+
+
+class Publisher(Base):
+    """The registrant (广告发布单位) as a decision names it."""
+
+    name: str
+    kind: PublisherKind
+    credit_code: str | None = None
+    legal_representative: str | None = None
+    address: str | None = None
+    sponsor_name: str | None = None
+    sponsor_credit_code: str | None = None
+
+
+class Medium(Base):
+    """A radio frequency, TV channel, newspaper or periodical covered by a registration."""
+
+    name: str
+    type: MediumType
+    frequency: str | None = None
+    channel: str | None = None
+    cn_number: str | None = None
+    issn: str | None = None
+    licence_number: str | None = None
+    licence_valid_from: date | None = None
+    licence_valid_to: date | None = None
+
+
+class Change(Base):
+    """One changed registration item of a change decision (准予变更)."""
+
+    field: str
+    old: str | None = None
+    new: str | None = None
+    changed_on: date | None = None
+
+
+class Decision(Base):
+    """One published registration decision, possibly merged from several exports."""
+
+    id: str
+    decision_number: str
+    authority_code: str
+    kind: DecisionKind
+    publisher: Publisher
+    registration_number: str | None = None
+    application_date: date | None = None
+    acceptance_date: date | None = None
+    decision_date: date
+    publication_date: date | None = None
+    media: list[Medium] = []
+    changes: list[Change] = []
+    cancellation_ground: CancellationGround | None = None
+    legal_basis: str | None = None
+    remarks: str | None = None
+    withheld_fields: list[str] = []
+    original: dict[str, str] = {}
+    provenance: list[Provenance] = []
+
+
+class Penalty(Base):
+    """An administrative penalty (行政处罚) on a publisher."""
+
+    id: str
+    decision_number: str
+    authority_code: str
+    party_name: str
+    kinds: list[PenaltyKind]
+    decision_date: date
+    party_credit_code: str | None = None
+    violation: Violation | None = None
+    legal_basis: str | None = None
+    fine_amount: Decimal | None = None
+    confiscation_amount: Decimal | None = None
+    publication_date: date | None = None
+    facts: str | None = None
+    withheld_fields: list[str] = []
+    original: dict[str, str] = {}
+    provenance: list[Provenance] = []
+
+
+class RowOutcome(Base):
+    """What became of one input row. Carries no source values, so no personal data."""
+
+    source: str
+    file: str
+    row: int
+    outcome: Outcome
+    sheet: str | None = None
+    reason: str | None = None
+    field: str | None = None
+    detail: str | None = None
+    record_id: str | None = None
+
+
+class WithheldValue(Base):
+    """A value removed from a published record because it carried personal data."""
+
+    source: str
+    file: str
+    row: int
+    field: str
+    reason: str
+    sheet: str | None = None
+    record_id: str | None = None
