@@ -54,20 +54,20 @@ class UserError(Exception):
     """A mistake of the user's (a path, a YAML file, an input file): one line, no traceback."""
 
 
-class AuthorityConfig(Base):
+class AuthorityConfig(Base, kw_only=True):
     name: str
     division_code: str
     level: AuthorityLevel
 
 
-class RowBounds(Base):
+class RowBounds(Base, kw_only=True):
     """Row-count assertion: the build fails if a file yields fewer or more data rows."""
 
     min: int = 0
     max: int | None = None
 
 
-class Lookups(Base):
+class Lookups(Base, kw_only=True):
     """Source labels → our vocabulary. Labels are matched after width/space normalisation."""
 
     decision_kind: dict[str, DecisionKindOrRefusal] = {}
@@ -80,7 +80,7 @@ class Lookups(Base):
     authority: dict[str, str] = {}
 
 
-class FileConfig(Base):
+class FileConfig(Base, kw_only=True):
     path: str
     kind: RecordKind
     format: Literal["csv", "xlsx", "json"]
@@ -95,12 +95,12 @@ class FileConfig(Base):
     expect_rows: RowBounds | None = None
 
 
-class SourceConfig(Base):
+class SourceConfig(Base, kw_only=True):
     title: str
     authority: AuthorityConfig
     files: list[FileConfig]
     other_authorities: list[AuthorityConfig] = []
-    lookups: Lookups = Lookups()
+    lookups: Lookups = msgspec.field(default_factory=Lookups)
 
 
 class Source(msgspec.Struct, frozen=True):

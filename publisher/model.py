@@ -15,7 +15,10 @@ import msgspec
 
 
 class Base(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
-    """Shared base: unknown keys are errors, defaults are not written."""
+    """Shared base: unknown keys are errors, defaults are not written.
+
+    msgspec does not inherit ``kw_only``: subclasses say ``kw_only=True`` again.
+    """
 
 
 AuthorityLevel = Literal["province", "prefecture", "county"]
@@ -47,7 +50,7 @@ Violation = Literal[
 Outcome = Literal["published", "merged", "withheld", "rejected"]
 
 
-class Provenance(Base):
+class Provenance(Base, kw_only=True):
     """Where a value came from: source folder, file, sheet (XLSX) and 1-based row."""
 
     source: str
@@ -56,7 +59,7 @@ class Provenance(Base):
     row: int
 
 
-class Authority(Base):
+class Authority(Base, kw_only=True):
     """A registration authority (登记机关), identified by its GB/T 2260 code."""
 
     division_code: str
@@ -65,7 +68,7 @@ class Authority(Base):
     division_name: str = ""
 
 
-class Publisher(Base):
+class Publisher(Base, kw_only=True):
     """The registrant (广告发布单位) as a decision names it."""
 
     name: str
@@ -77,7 +80,7 @@ class Publisher(Base):
     sponsor_credit_code: str | None = None
 
 
-class Medium(Base):
+class Medium(Base, kw_only=True):
     """A radio frequency, TV channel, newspaper or periodical covered by a registration."""
 
     name: str
@@ -91,7 +94,7 @@ class Medium(Base):
     licence_valid_to: date | None = None
 
 
-class Change(Base):
+class Change(Base, kw_only=True):
     """One changed registration item of a change decision (准予变更)."""
 
     field: str
@@ -100,7 +103,7 @@ class Change(Base):
     changed_on: date | None = None
 
 
-class Decision(Base):
+class Decision(Base, kw_only=True):
     """One published registration decision, possibly merged from several exports."""
 
     id: str
@@ -123,7 +126,7 @@ class Decision(Base):
     provenance: list[Provenance] = []
 
 
-class Penalty(Base):
+class Penalty(Base, kw_only=True):
     """An administrative penalty (行政处罚) on a publisher."""
 
     id: str
@@ -144,7 +147,7 @@ class Penalty(Base):
     provenance: list[Provenance] = []
 
 
-class RowOutcome(Base):
+class RowOutcome(Base, kw_only=True):
     """What became of one input row. Carries no source values, so no personal data."""
 
     source: str
@@ -158,7 +161,7 @@ class RowOutcome(Base):
     record_id: str | None = None
 
 
-class WithheldValue(Base):
+class WithheldValue(Base, kw_only=True):
     """A value removed from a published record because it carried personal data."""
 
     source: str

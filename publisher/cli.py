@@ -1,0 +1,162 @@
+"""The ``adreg`` command line. One function per command; its docstring is its help."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from functools import wraps
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.table import Table
+
+from .config import UserError
+from .ingest import IngestResult, ingest
+from .ledger import Ledger
+
+F = TypeVar("F", bound=Callable[..., Any])
+err = Console(stderr=True)
+
+
+def user_errors(fn: F) -> F:
+    """Turn a user's mistake into one line on stderr and exit code 2, never a traceback."""
+
+    @wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except UserError as exc:
+            click.echo(f"adreg: error: {exc}", err=True)
+            sys.exit(2)
+        except KeyboardInterrupt:
+            click.echo("adreg: interrupted", err=True)
+            sys.exit(130)
+
+    return wrapper  # type: ignore[return-value]
+
+
+@contextmanager
+def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | None]:
+    """A rich progress bar per file, shown only on a terminal."""
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        DownloadColumn(),
+        TimeRemainingColumn(),
+        console=err,
+        transient=True,
+    ) as bar:
+        tasks: dict[str, Any] = {}
+
+        def update(label: str, done: int, total: int) -> None:
+            if label not in tasks:
+                tasks[label] = bar.add_task(label, total=total)
+            bar.update(tasks[label], completed=done)
+
+        yield update
+
+
+def ledger_table(ledger: Ledger) -> Table:
+    table = Table(title="Ledger: every input row accounted for", title_justify="left")
+    for name in ("source", "file", "read", "published", "merged", "withheld", "rejected"):
+        table.add_column(name, justify="left" if name in ("source", "file") else "right")
+    for s in ledger.sources:
+        for f in s.files:
+            c = f.counts
+            table.add_row(
+                s.source,
+                f.file,
+                *(str(x) for x in (c.read, c.published, c.merged, c.withheld, c.rejected)),
+            )
+    t = ledger.total
+    table.add_section()
+    table.add_row(
+        "total",
+        "",
+        *(str(x) for x in (t.read, t.published, t.merged, t.withheld, t.rejected)),
+        style="bold",
+    )
+    return table
+
+
+def reasons_table(ledger: Ledger) -> Table:
+    table = Table(title="Reasons", title_justify="left")
+    table.add_column("outcome:reason:field")
+    table.add_column("rows", justify="right")
+    for key, n in ledger.reasons.items():
+        table.add_row(key, str(n))
+    return table
+
+
+def run_ingest(sources: tuple[Path, ...], quiet: bool) -> IngestResult:
+    if not sources:
+        raise UserError("give at least one source folder")
+    with progress_bar(not quiet and err.is_terminal) as update:
+        return ingest(sources, progress=update)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="adreg")
+def cli() -> None:
+    """adreg: China's advertising-publication register (广告发布登记) as open data."""
+
+
+@cli.command(name="ingest")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--ledger",
+    "ledger_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=Path("out/ledger.json"),
+    show_default=True,
+    help="Where to write the ledger as JSON.",
+)
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar and no tables.")
+@user_errors
+def ingest_command(sources: tuple[Path, ...], ledger_path: Path, quiet: bool) -> None:
+    """Read SOURCES (source folders, each with a source.yml) and print the ledger.
+
+    Every input row is counted as published, merged, withheld or rejected, with
+    the reason, file and row of each row that was not published. The ledger is
+    also written as JSON (it never holds personal data).
+    """
+    result = run_ingest(sources, quiet)
+    try:
+        ledger_path.parent.mkdir(parents=True, exist_ok=True)
+        ledger_path.write_bytes(result.ledger.to_json())
+    except OSError as exc:
+        raise UserError(f"{ledger_path}: cannot write the ledger ({exc.strerror})") from None
+    if not quiet:
+        out = Console()
+        out.print(ledger_table(result.ledger))
+        out.print(reasons_table(result.ledger))
+        out.print(
+            f"{len(result.decisions)} decisions, {len(result.penalties)} penalties, "
+            f"{len(result.authorities)} authorities; ledger written to {ledger_path}"
+        )
+
+
+@cli.command(name="sample")
+@click.argument("outdir", type=click.Path(path_type=Path, file_okay=False))
+@click.option("--publishers", default=100, show_default=True, help="How many publishers.")
+@click.option("--seed", default=1, show_default=True, help="Random seed: same seed, same files.")
+@user_errors
+def sample_command(outdir: Path, publishers: int, seed: int) -> None:
+    """Write realistic sample source exports for PUBLISHERS publishers into OUTDIR.
+
+    The exports have the formats and messiness of real ones (CSV in UTF-8 and
+    GB18030, XLSX with title rows, JSON, penalties) and are the same for a seed.
+    """
+    from .sample import generate
+
+    if publishers < 1:
+        raise UserError("--publishers must be 1 or more")
+    summary = generate(outdir, publishers=publishers, seed=seed)
+    click.echo(f"wrote {summary.get('rows', '?')} rows in {len(summary.get('sources', []))} sources to {outdir}")

@@ -1,0 +1,154 @@
+"""Parsers for single source values: text, dates, identifiers and money.
+
+Each parser takes the raw text of one cell and returns the normalised value or
+raises :class:`BadValue` with a reason code. Parsers are pure and memoised by
+the raw text, because exports repeat the same dates, codes and names endlessly.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+
+from stdnum import issn as stdnum_issn
+from stdnum.cn import uscc
+
+REGIME_START = date(2016, 12, 1)
+
+
+class BadValue(ValueError):
+    """A value that cannot be trusted; ``reason`` is a stable code for the ledger."""
+
+    def __init__(self, reason: str, detail: str = "") -> None:
+        super().__init__(detail or reason)
+        self.reason = reason
+        self.detail = detail
+
+
+# Full-width ASCII (！..～) → half-width, ideographic space → space; invisible characters removed.
+_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+_WIDTH[0x3000] = 0x20
+_INVISIBLE = dict.fromkeys(
+    [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E, 0x200E, 0x200F, 0x202A, 0x202C]
+)
+_TRANSLATE = {**_WIDTH, **_INVISIBLE, 0x00A0: 0x20, 0x09: 0x20, 0x0D: 0x20, 0x0A: 0x20}
+_SPACES = re.compile(r" {2,}")
+
+
+def clean_text(raw: str) -> str:
+    """Half-width digits and letters, no invisible characters, single spaces, stripped."""
+    text = raw.translate(_TRANSLATE)
+    if "  " in text:
+        text = _SPACES.sub(" ", text)
+    return text.strip()
+
+
+def label_key(raw: str) -> str:
+    """The form lookup labels are matched in: cleaned, no spaces, case-folded."""
+    return clean_text(raw).replace(" ", "").casefold()
+
+
+_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕"})
+
+
+def clean_number(raw: str) -> str:
+    """Document numbers: cleaned, no spaces, year brackets unified to 〔〕 (合广登字〔2017〕1号)."""
+    return clean_text(raw).replace(" ", "").translate(_BRACKETS)
+
+
+_DATE_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
+_DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
+_DATE_SERIAL = re.compile(r"^(\d{5})(?:\.0+)?$")
+_TIME_SUFFIX = re.compile(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d+)?)?$")
+_EXCEL_EPOCH = date(1899, 12, 30)
+
+
+def parse_date(raw: str, formats: tuple[str, ...] = ()) -> date:
+    """Every date form authorities use; the caller keeps the original text."""
+    text = _TIME_SUFFIX.sub("", clean_text(raw))
+    m = _DATE_YMD.match(text) or _DATE_COMPACT.match(text)
+    if m:
+        y, mo, d = (int(g) for g in m.groups())
+        try:
+            return date(y, mo, d)
+        except ValueError:
+            raise BadValue("invalid_date", f"no such day: {text}") from None
+    m = _DATE_SERIAL.match(text)
+    if m:
+        serial = int(m.group(1))
+        if 20000 <= serial <= 80000:  # 1954..2119: the plausible range of an Excel serial
+            return _EXCEL_EPOCH + timedelta(days=serial)
+    for fmt in formats:
+        try:
+            return datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise BadValue("invalid_date", f"not a date: {text}")
+
+
+_USCC_ALPHABET = set("0123456789ABCDEFGHJKLMNPQRTUWXY")
+_USCC_STRIP = str.maketrans("", "", " -")
+
+
+def parse_credit_code(raw: str) -> str:
+    """A unified social credit code checked by its GB 32100 check character.
+
+    python-stdnum's ``validate`` insists the first 8 characters are digits, which
+    rejects valid codes of registration departments N, Y, A…; we check the
+    alphabet and the check character only.
+    """
+    code = clean_text(raw).upper().translate(_USCC_STRIP)
+    if len(code) != 18:
+        raise BadValue("bad_credit_code", f"{len(code)} characters, not 18")
+    if not set(code) <= _USCC_ALPHABET:
+        raise BadValue("bad_credit_code", "character outside the GB 32100 alphabet")
+    if code[-1] != uscc.calc_check_digit(code[:17]):
+        raise BadValue("bad_credit_code", "wrong check character")
+    return code
+
+
+_CN = re.compile(r"^(?:CN)?(\d{2})-?(\d{4})(?:/[A-Z0-9.]+)?$")
+
+
+def parse_cn_number(raw: str) -> str:
+    """A domestic serial number (CN 11-0001/X) as ``11-0001``."""
+    text = clean_text(raw).upper().replace(" ", "")
+    m = _CN.match(text)
+    if not m:
+        raise BadValue("bad_cn_number", f"not a CN number: {text}")
+    serial = int(m.group(2))
+    if not 1 <= serial <= 5999:
+        raise BadValue("bad_cn_number", f"serial {m.group(2)} outside 0001-5999")
+    return f"{m.group(1)}-{m.group(2)}"
+
+
+def cn_medium_type(cn: str) -> str:
+    """Serials 0001–0999 are newspapers, 1000–5999 periodicals."""
+    return "newspaper" if int(cn[3:]) < 1000 else "periodical"
+
+
+def parse_issn(raw: str) -> str:
+    text = clean_text(raw).upper().replace("ISSN", "").strip()
+    try:
+        return str(stdnum_issn.format(stdnum_issn.validate(text)))
+    except Exception:
+        raise BadValue("bad_issn", f"not a valid ISSN: {text}") from None
+
+
+_MONEY = re.compile(r"^(?:人民币|RMB|CNY|¥|￥)?([0-9][0-9,]*(?:\.[0-9]+)?)(万)?元?$")
+
+
+def parse_money(raw: str) -> Decimal:
+    """An amount in CNY: 12000, 12,000.00元, ¥12000, 1.2万元."""
+    text = clean_text(raw).replace(" ", "")
+    m = _MONEY.match(text)
+    if not m:
+        raise BadValue("bad_amount", f"not an amount: {text}")
+    try:
+        amount = Decimal(m.group(1).replace(",", ""))
+    except InvalidOperation:
+        raise BadValue("bad_amount", f"not an amount: {text}") from None
+    if m.group(2):
+        amount *= 10000
+    return amount.quantize(Decimal("0.01"))
