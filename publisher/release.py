@@ -1,0 +1,191 @@
+"""Releases: built in a temporary folder, validated, then switched into place in one step.
+
+Layout under the output root::
+
+    out/
+      releases/<version>/        one immutable folder per release, with release.json
+      current -> releases/<v>    a symlink, replaced atomically (rename over it)
+      index.json                 every release: version, created, files with bytes + sha256
+
+A build writes into ``out/.build-<pid>-<n>/``; only a complete, validated build
+is renamed into ``releases/`` and only then is ``current`` switched. A failed
+or killed build leaves the previous release in place and readable.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from datetime import datetime
+from pathlib import Path
+
+import msgspec
+
+from .config import UserError
+from .model import Base
+
+MANIFEST = "release.json"
+
+
+class FileEntry(Base, kw_only=True):
+    path: str
+    bytes: int
+    sha256: str
+
+
+class Manifest(Base, kw_only=True):
+    version: str
+    created: str
+    as_of: str
+    previous: str | None = None
+    files: list[FileEntry] = []
+    counts: dict[str, int] = {}
+
+
+class Index(Base, kw_only=True):
+    current: str | None = None
+    releases: list[Manifest] = []
+
+
+def sha256_file(path: Path) -> tuple[int, str]:
+    h = hashlib.sha256()
+    size = 0
+    with path.open("rb") as fh:
+        while chunk := fh.read(1 << 20):
+            h.update(chunk)
+            size += len(chunk)
+    return size, h.hexdigest()
+
+
+def file_entries(folder: Path) -> list[FileEntry]:
+    """Every file under ``folder`` except the manifest, with bytes and sha256."""
+    out = []
+    for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST):
+        size, digest = sha256_file(path)
+        out.append(FileEntry(path=path.relative_to(folder).as_posix(), bytes=size, sha256=digest))
+    return out
+
+
+def verify_release(folder: Path) -> list[str]:
+    """Files of a release whose bytes or sha256 differ from its manifest (empty: intact)."""
+    manifest = read_manifest(folder)
+    problems = []
+    for entry in manifest.files:
+        path = folder / entry.path
+        if not path.is_file():
+            problems.append(f"{entry.path}: missing")
+            continue
+        size, digest = sha256_file(path)
+        if (size, digest) != (entry.bytes, entry.sha256):
+            problems.append(f"{entry.path}: bytes or sha256 differ from {MANIFEST}")
+    return problems
+
+
+def read_manifest(folder: Path) -> Manifest:
+    try:
+        return msgspec.json.decode((folder / MANIFEST).read_bytes(), type=Manifest)
+    except (OSError, msgspec.DecodeError) as exc:
+        raise UserError(f"{folder}: not a release ({MANIFEST}: {exc})") from None
+
+
+def current_release(root: Path) -> Path | None:
+    link = root / "current"
+    if not link.exists():
+        return None
+    return link.resolve()
+
+
+def releases(root: Path) -> list[Manifest]:
+    found = []
+    for folder in sorted((root / "releases").glob("*")):
+        if (folder / MANIFEST).is_file():
+            try:
+                found.append(read_manifest(folder))
+            except UserError:
+                continue
+    return sorted(found, key=lambda m: (m.created, m.version))
+
+
+def next_version(root: Path) -> str:
+    """SemVer: 1.<n>.0, n counting the releases made so far (1 = the first)."""
+    minors = []
+    for m in releases(root):
+        parts = m.version.split(".")
+        if len(parts) == 3 and parts[0] == "1" and parts[1].isdigit():
+            minors.append(int(parts[1]))
+    return f"1.{max(minors, default=0) + 1}.0"
+
+
+def new_build_dir(root: Path) -> Path:
+    """A fresh build folder on the same filesystem as the releases; stale ones are removed."""
+    root.mkdir(parents=True, exist_ok=True)
+    for stale in root.glob(".build-*"):
+        pid = stale.name.split("-")[1]
+        if pid.isdigit() and not _alive(int(pid)):
+            shutil.rmtree(stale, ignore_errors=True)
+    return Path(tempfile.mkdtemp(prefix=f".build-{os.getpid()}-", dir=root))
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def write_manifest(build: Path, manifest: Manifest) -> None:
+    manifest.files = file_entries(build)
+    (build / MANIFEST).write_bytes(msgspec.json.format(msgspec.json.encode(manifest), indent=2))
+
+
+def switch_in(root: Path, build: Path, version: str) -> Path:
+    """Move a validated build into releases/ and point ``current`` at it, atomically."""
+    target_dir = root / "releases"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    target = target_dir / version
+    if target.exists():
+        raise UserError(f"{target}: a release {version} exists already; releases are immutable")
+    for path in build.rglob("*"):
+        if path.is_file():
+            with path.open("rb") as fh:
+                os.fsync(fh.fileno())
+    os.rename(build, target)
+    _fsync_dir(target_dir)
+    tmp_link = root / f".current-{os.getpid()}"
+    if tmp_link.is_symlink() or tmp_link.exists():
+        tmp_link.unlink()
+    os.symlink(Path("releases") / version, tmp_link)
+    os.replace(tmp_link, root / "current")
+    _fsync_dir(root)
+    write_index(root)
+    return target
+
+
+def write_index(root: Path) -> None:
+    cur = current_release(root)
+    index = Index(current=cur.name if cur else None, releases=releases(root))
+    tmp = root / f".index-{os.getpid()}.json"
+    tmp.write_bytes(msgspec.json.format(msgspec.json.encode(index), indent=2))
+    os.replace(tmp, root / "index.json")
+
+
+def now_rfc3339() -> str:
+    return datetime.now().astimezone().replace(microsecond=0).isoformat()
+
+
+def load_json(path: Path) -> dict:
+    return dict(json.loads(path.read_text(encoding="utf-8")))
