@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import date
 from functools import wraps
 from pathlib import Path
 from typing import Any, TypeVar
@@ -159,4 +160,128 @@ def sample_command(outdir: Path, publishers: int, seed: int) -> None:
     if publishers < 1:
         raise UserError("--publishers must be 1 or more")
     summary = generate(outdir, publishers=publishers, seed=seed)
-    click.echo(f"wrote {summary.get('rows', '?')} rows in {len(summary.get('sources', []))} sources to {outdir}")
+    click.echo(
+        f"wrote {summary.get('rows', '?')} rows in {len(summary.get('sources', []))} sources to {outdir}"
+    )
+
+
+def parse_day(value: str | None, option: str) -> date | None:
+    if value is None:
+        return None
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise UserError(f"{option} {value!r}: give a date as YYYY-MM-DD") from None
+
+
+@cli.command(name="publish")
+@click.argument("sources", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--out",
+    "root",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("out"),
+    show_default=True,
+    help="Output root: releases/, the current link and index.json.",
+)
+@click.option("--config", "config_path", type=click.Path(path_type=Path), help="A release.yml.")
+@click.option("--as-of", "as_of", help="Release as of this date (YYYY-MM-DD); default: today.")
+@click.option("--version", "version", help="Release version (SemVer); default: the next 1.N.0.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress and no tables.")
+@user_errors
+def publish_command(
+    sources: tuple[Path, ...],
+    root: Path,
+    config_path: Path | None,
+    as_of: str | None,
+    version: str | None,
+    quiet: bool,
+) -> None:
+    """Build a release from SOURCES and switch it in atomically.
+
+    The release holds a Frictionless data package (CSV), an Excel workbook, a
+    SQLite database, the ledger and a diff against the previous release. It is
+    built in a temporary folder, validated, and only then made current; a failed
+    or interrupted build leaves the previous release in place.
+    """
+    from .publish import load_config, publish
+
+    if not sources:
+        raise UserError("give at least one source folder")
+    config = load_config(config_path)
+    day = parse_day(as_of, "--as-of") or config.as_of or date.today()
+    show = not quiet and err.is_terminal
+    with progress_bar(show) as update:
+        result = publish(
+            sources,
+            root,
+            config=config,
+            as_of=day,
+            version=version,
+            step=(lambda s: err.log(s)) if show else None,
+            progress=update,
+        )
+    if not quiet:
+        out = Console()
+        out.print(ledger_table(result.ingest.ledger))
+        out.print(reasons_table(result.ingest.ledger))
+        counts = ", ".join(f"{k} {v}" for k, v in result.counts.items())
+        out.print(f"release {result.version} as of {result.as_of}: {counts}")
+        out.print(result.diff)
+        out.print(f"switched in: {result.release}")
+
+
+@cli.command(name="diff")
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--json", "as_json", is_flag=True, help="Print the diff as JSON.")
+@user_errors
+def diff_command(old: Path, new: Path, as_json: bool) -> None:
+    """Report what changed between releases OLD and NEW, per resource.
+
+    OLD and NEW are release folders (or data package folders). Rows are matched by
+    primary key; changed rows list the fields that changed.
+    """
+    import msgspec
+
+    from .diff import diff_packages, diff_text, package_dir
+
+    d = diff_packages(package_dir(old), package_dir(new))
+    if as_json:
+        click.echo(msgspec.json.format(msgspec.json.encode(d), indent=2).decode())
+    else:
+        click.echo(diff_text(d))
+
+
+@cli.command(name="verify")
+@click.argument("query")
+@click.option("--on", "on", help="The date asked about (YYYY-MM-DD); default: today.")
+@click.option(
+    "--release",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="A release folder, or an output root whose current release is used.",
+)
+@click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
+@user_errors
+def verify_command(query: str, on: str | None, release: Path, as_json: bool) -> None:
+    """Is QUERY (a medium name, CN number or registration no.) registered and valid on a date?
+
+    Answers offline from a release: the status on that date, the registration,
+    publisher, authority, validity window, the decisions that prove it, penalties
+    in publicity, and the release version and database sha256. An ambiguous name
+    lists the candidates. Exit code 1 when nothing matches.
+    """
+    import msgspec
+
+    from .verify import answer_text, verify
+
+    day = parse_day(on, "--on") or date.today()
+    answer = verify(release, query, day)
+    if as_json:
+        click.echo(msgspec.json.format(msgspec.json.encode(answer), indent=2).decode())
+    else:
+        click.echo(answer_text(answer))
+    if answer["status"] == "not_registered" and not answer.get("registration"):
+        sys.exit(1)

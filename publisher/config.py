@@ -139,7 +139,31 @@ def _error_line(root: yaml.Node, message: str) -> int:
         for k, _v in node.value:
             if getattr(k, "value", None) == unknown.group(1):
                 return int(k.start_mark.line) + 1
+    # A bad value in a mapping (`$.lookups.decision_kind[...]`): the entry holding that value.
+    bad = re.search(r"Invalid enum value '([^']*)'", message)
+    if bad and path.endswith("[...]") and isinstance(node, yaml.MappingNode):
+        for _k, v in node.value:
+            if getattr(v, "value", None) == bad.group(1):
+                return int(v.start_mark.line) + 1
     return int(node.start_mark.line) + 1
+
+
+def _key_line(yml: Path, *keys: str | int) -> str:
+    """``path:line`` of the key or item ``keys`` lead to in ``yml``, as near as found."""
+    root = yaml.compose(yml.read_text(encoding="utf-8"), Loader=yaml.SafeLoader)
+    node, line = root, None
+    for key in keys:
+        if isinstance(key, int) and isinstance(node, yaml.SequenceNode):
+            node = node.value[key]
+            line = node.start_mark.line
+        elif isinstance(key, str) and isinstance(node, yaml.MappingNode):
+            found = [(k, v) for k, v in node.value if getattr(k, "value", None) == key]
+            if not found:
+                break
+            line, node = found[0][0].start_mark.line, found[0][1]
+        else:
+            break
+    return f"{yml}:{line + 1}" if line is not None else str(yml)
 
 
 def decode_yaml(path: Path, type_: type[T]) -> T:
@@ -173,21 +197,28 @@ def _check(config: SourceConfig, yml: Path) -> None:
         for column, field in f.columns.items():
             if field not in fields:
                 raise UserError(
-                    f"{yml}: files[{i}].columns: column {column!r} maps to unknown field "
-                    f"{field!r} for {f.kind}; known: {', '.join(sorted(fields))}"
+                    f"{_key_line(yml, 'files', i, 'columns', column)}: files[{i}].columns: "
+                    f"column {column!r} maps to unknown field {field!r} for {f.kind}; "
+                    f"known: {', '.join(sorted(fields))}"
                 )
         for field in f.defaults:
             if field not in fields:
-                raise UserError(f"{yml}: files[{i}].defaults: unknown field {field!r}")
+                raise UserError(
+                    f"{_key_line(yml, 'files', i, 'defaults', field)}: files[{i}].defaults: "
+                    f"unknown field {field!r}"
+                )
         mapped = set(f.columns.values()) | set(f.defaults)
         missing = [n for n, spec in fields.items() if spec.required and n not in mapped]
         if missing:
             raise UserError(
-                f"{yml}: files[{i}] ({f.path}) maps no column to required field(s) "
-                f"{', '.join(missing)}"
+                f"{_key_line(yml, 'files', i, 'columns')}: files[{i}] ({f.path}) maps no "
+                f"column to required field(s) {', '.join(missing)}"
             )
         if f.header_row < 1:
-            raise UserError(f"{yml}: files[{i}].header_row must be 1 or more")
+            raise UserError(
+                f"{_key_line(yml, 'files', i, 'header_row')}: files[{i}].header_row "
+                "must be 1 or more"
+            )
 
 
 def load_source(folder: str | Path) -> Source:

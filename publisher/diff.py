@@ -76,7 +76,8 @@ def diff_resource(old: Path | None, new: Path | None, key_fields: list[str]) -> 
     changed: dict[str, list[str]] = {}
     header: list[str] = []
     if new is not None and new.is_file():
-        for key, row, header in _rows(new, key_fields):
+        for key, row, new_header in _rows(new, key_fields):
+            header = new_header
             h = seen.pop(key, None)
             if h is None:
                 out.added += 1
@@ -118,7 +119,9 @@ def diff_packages(old: Path | None, new: Path) -> PackageDiff:
         new_path = new / new_res[name]["path"] if name in new_res else None
         resources[name] = diff_resource(old_path, new_path, key)
     return PackageDiff(
-        old_version=old_desc.get("version"), new_version=new_desc.get("version"), resources=resources
+        old_version=old_desc.get("version"),
+        new_version=new_desc.get("version"),
+        resources=resources,
     )
 
 

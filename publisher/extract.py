@@ -13,6 +13,7 @@ import codecs
 import csv
 import io
 import zipfile
+import zlib
 from collections.abc import Callable, Iterator
 from datetime import date, datetime, time
 from pathlib import Path
@@ -26,6 +27,9 @@ from .values import clean_text
 
 Row = tuple[int, list[str]]
 SAMPLE_BYTES = 256 * 1024
+# What a damaged XLSX raises: a truncated zip, a corrupt deflate stream, broken XML
+# (xml.etree's ParseError and lxml's XMLSyntaxError are both SyntaxErrors).
+XLSX_ERRORS = (zipfile.BadZipFile, zlib.error, SyntaxError, OSError, ValueError, KeyError, EOFError)
 EXCEL_ERRORS = frozenset(
     ["#DIV/0!", "#N/A", "#NAME?", "#NULL!", "#NUM!", "#REF!", "#VALUE!", "#SPILL!", "#CALC!"]
 )
@@ -111,11 +115,10 @@ def _read_csv(path: Path, spec: FileConfig, size: int) -> Table:
 
     try:
         header: list[str] | None = None
-        for header in reader:
+        for cells in reader:
             if reader.line_num >= spec.header_row:
+                header = cells
                 break
-        else:
-            header = None
     except UnicodeDecodeError as exc:
         raw.close()
         raise decode_error(exc) from None
@@ -169,7 +172,7 @@ def _read_xlsx(path: Path, spec: FileConfig, size: int) -> Table:
 
     try:
         book = openpyxl.load_workbook(path, read_only=True, data_only=True)
-    except (zipfile.BadZipFile, KeyError, OSError, ValueError) as exc:
+    except XLSX_ERRORS as exc:
         raise UserError(f"{path}: cannot read XLSX ({type(exc).__name__}: {exc})") from None
     if spec.sheet is not None and spec.sheet not in book.sheetnames:
         raise UserError(f"{path}: no sheet {spec.sheet!r}; sheets: {', '.join(book.sheetnames)}")
@@ -191,7 +194,7 @@ def _read_xlsx(path: Path, spec: FileConfig, size: int) -> Table:
             if n == spec.header_row:
                 header = cells_of(row)
                 break
-    except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError) as exc:
+    except XLSX_ERRORS as exc:
         raise UserError(f"{path}: cannot read XLSX ({type(exc).__name__}: {exc})") from None
     if header is None or not any(h.strip() for h in header):
         raise UserError(f"{path}: empty sheet {sheet.title!r}: no header at row {spec.header_row}")
@@ -207,7 +210,7 @@ def _read_xlsx(path: Path, spec: FileConfig, size: int) -> Table:
                 cells = cells_of(row)
                 if any(c.strip() for c in cells):
                     yield n, cells
-        except (zipfile.BadZipFile, OSError, ValueError, KeyError, EOFError) as exc:
+        except XLSX_ERRORS as exc:
             raise UserError(f"{path}: cannot read XLSX at row {n + 1} ({exc})") from None
         finally:
             book.close()

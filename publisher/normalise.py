@@ -32,6 +32,7 @@ from .values import (
 )
 
 MULTI_SEPARATORS = str.maketrans({c: "、" for c in ",，;；/|+"})
+CACHE_MAX_CHARS = 100
 DEFAULT_MEDIUM = {
     "radio": "radio_frequency",
     "tv": "tv_channel",
@@ -156,7 +157,9 @@ class FileNormaliser:
                 hit = cache["__parser__"](raw)
             except BadValue as exc:
                 hit = exc
-            if len(cache) < 200_000:
+            # Only short values repeat (dates, codes, labels, names); caching long free
+            # text would keep a copy of the whole column in memory.
+            if len(cache) < 200_000 and len(raw) <= CACHE_MAX_CHARS:
                 cache[raw] = hit
         if isinstance(hit, BadValue):
             # A detail quotes the value: drop it when the value carries personal data.
@@ -196,11 +199,7 @@ class FileNormaliser:
                     raise Rejected("missing_value", name)
                 continue
             values[name] = value
-            if raw != value and not isinstance(value, list | date):
-                original[name] = raw
-            elif isinstance(value, date) and raw != value.isoformat():
-                original[name] = raw
-            elif isinstance(value, list):
+            if (raw != value and not isinstance(value, list | date)) or (isinstance(value, date) and raw != value.isoformat()) or isinstance(value, list):
                 original[name] = raw
         return values, original, withheld
 

@@ -40,6 +40,7 @@ class Manifest(Base, kw_only=True):
     version: str
     created: str
     as_of: str
+    regime_end: str | None = None
     previous: str | None = None
     files: list[FileEntry] = []
     counts: dict[str, int] = {}

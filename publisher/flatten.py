@@ -1,0 +1,291 @@
+"""Flatten: the ingested log, its derivation and compliance facts → the published table rows.
+
+Every row type comes from :mod:`publisher.tables`. Records published after the
+release's as-of date, and penalties out of publicity on it, stay out.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable
+from datetime import date
+
+import msgspec
+
+from .compliance import decision_timings, in_publicity, penalty_timing
+from .derive import Derived, registration_id
+from .ingest import IngestResult
+from .model import Decision, Penalty, Provenance
+from .notices import build_notices
+from .tables import (
+    AnomalyRow,
+    AuthorityRow,
+    DecisionChangeRow,
+    DecisionRow,
+    LedgerRow,
+    MediumRow,
+    NoticeRow,
+    PenaltyRow,
+    PublisherRow,
+    RegistrationRow,
+    Row,
+    StatusPeriodRow,
+)
+
+Tables = dict[str, list[Row]]
+
+
+def publisher_id(d: Decision) -> str:
+    """The registrant's id: the part of its registration id after the authority code."""
+    return registration_id(d.authority_code, d.publisher).split("-", 1)[1]
+
+
+def sources_text(provenance: Iterable[Provenance]) -> str:
+    parts = []
+    for p in provenance:
+        sheet = f"[{p.sheet}]" if p.sheet else ""
+        parts.append(f"{p.source}/{p.file}{sheet}#{p.row}")
+    return "; ".join(parts)
+
+
+def original_text(original: dict[str, str]) -> str | None:
+    return msgspec.json.encode(original).decode() if original else None
+
+
+def _publishers(decisions: list[Decision]) -> list[Row]:
+    latest: dict[str, Decision] = {}
+    for d in decisions:  # in date order: the last decision names the publisher as it is now
+        latest[publisher_id(d)] = d
+    rows: list[Row] = []
+    for pid, d in sorted(latest.items()):
+        p = d.publisher
+        rows.append(
+            PublisherRow(
+                id=pid,
+                name=p.name,
+                kind=p.kind,
+                credit_code=p.credit_code,
+                legal_representative=p.legal_representative,
+                address=p.address,
+                sponsor_name=p.sponsor_name,
+                sponsor_credit_code=p.sponsor_credit_code,
+            )
+        )
+    return rows
+
+
+def _registrations(derived: Derived) -> tuple[list[Row], list[Row]]:
+    regs: list[Row] = []
+    media: list[Row] = []
+    for r in derived.registrations:
+        pid = r.id.split("-", 1)[1]
+        regs.append(
+            RegistrationRow(
+                id=r.id,
+                authority_code=r.authority_code,
+                publisher_id=pid,
+                registration_number=r.registration_number,
+                granted_on=r.granted_on,
+                grant_decision_id=r.grant_decision_id,
+                valid_from=r.valid_from,
+                valid_to=r.valid_to,
+            )
+        )
+        seen = set()
+        for m in r.media:
+            mid = "M" + hashlib.sha1(f"{r.id}|{m.type}|{m.name}".encode()).hexdigest()[:16]
+            if mid in seen:
+                continue
+            seen.add(mid)
+            media.append(
+                MediumRow(
+                    id=mid,
+                    registration_id=r.id,
+                    publisher_id=pid,
+                    name=m.name,
+                    type=m.type,
+                    frequency=m.frequency,
+                    channel=m.channel,
+                    cn_number=m.cn_number,
+                    issn=m.issn,
+                    licence_number=m.licence_number,
+                    licence_valid_from=m.licence_valid_from,
+                    licence_valid_to=m.licence_valid_to,
+                )
+            )
+    return regs, media
+
+
+def _decisions(
+    decisions: list[Decision], derived: Derived, notice_of: dict[str, str]
+) -> tuple[list[Row], list[Row]]:
+    rows: list[Row] = []
+    changes: list[Row] = []
+    for d, t in zip(decisions, decision_timings(decisions, derived), strict=True):
+        p = d.publisher
+        rows.append(
+            DecisionRow(
+                id=d.id,
+                decision_number=d.decision_number,
+                authority_code=d.authority_code,
+                kind=d.kind,
+                publisher_id=publisher_id(d),
+                publisher_name=p.name,
+                decision_date=d.decision_date,
+                registration_id=derived.registration_of.get(d.id),
+                credit_code=p.credit_code,
+                legal_representative=p.legal_representative,
+                address=p.address,
+                registration_number=d.registration_number,
+                application_date=d.application_date,
+                acceptance_date=d.acceptance_date,
+                publication_date=d.publication_date,
+                media_names="、".join(m.name for m in d.media) or None,
+                cancellation_ground=d.cancellation_ground,
+                legal_basis=d.legal_basis,
+                remarks=d.remarks,
+                notice_id=notice_of.get(d.id),
+                workdays_to_decision=t.workdays_to_decision,
+                decision_late=t.late,
+                workdays_to_publication=t.workdays_to_publication,
+                withheld_fields=";".join(d.withheld_fields) or None,
+                original=original_text(d.original),
+                sources=sources_text(d.provenance),
+            )
+        )
+        for seq, c in enumerate(d.changes, start=1):
+            changes.append(
+                DecisionChangeRow(
+                    decision_id=d.id,
+                    seq=seq,
+                    field=c.field,
+                    old=c.old,
+                    new=c.new,
+                    changed_on=c.changed_on,
+                )
+            )
+    return rows, changes
+
+
+def _penalties(penalties: list[Penalty], as_of: date, publishers: set[str]) -> list[Row]:
+    rows: list[Row] = []
+    for p in penalties:
+        if not in_publicity(p, as_of):
+            continue
+        t = penalty_timing(p)
+        rows.append(
+            PenaltyRow(
+                id=p.id,
+                decision_number=p.decision_number,
+                authority_code=p.authority_code,
+                party_name=p.party_name,
+                kinds=";".join(p.kinds),
+                decision_date=p.decision_date,
+                party_credit_code=p.party_credit_code,
+                publisher_id=p.party_credit_code if p.party_credit_code in publishers else None,
+                violation=p.violation,
+                legal_basis=p.legal_basis,
+                fine_amount=float(p.fine_amount) if p.fine_amount is not None else None,
+                confiscation_amount=(
+                    float(p.confiscation_amount) if p.confiscation_amount is not None else None
+                ),
+                publication_date=p.publication_date,
+                facts=p.facts,
+                workdays_to_publication=t.workdays_to_publication,
+                publication_late=t.publication_late,
+                publicity_end=t.publicity_end,
+                withheld_fields=";".join(p.withheld_fields) or None,
+                original=original_text(p.original),
+                sources=sources_text(p.provenance),
+            )
+        )
+    return rows
+
+
+def in_release(result: IngestResult, as_of: date) -> tuple[list[Decision], list[Penalty]]:
+    """Decisions and penalties made by the as-of date, in date order."""
+    decisions = sorted(
+        (d for d in result.decisions.values() if d.decision_date <= as_of),
+        key=lambda d: (d.decision_date, d.id),
+    )
+    penalties = sorted(
+        (p for p in result.penalties.values() if p.decision_date <= as_of),
+        key=lambda p: (p.decision_date, p.id),
+    )
+    return decisions, penalties
+
+
+def flatten(
+    result: IngestResult,
+    decisions: list[Decision],
+    penalties: list[Penalty],
+    derived: Derived,
+    as_of: date,
+) -> Tables:
+    notices, notice_of = build_notices(decisions, result.authorities)
+    publishers = _publishers(decisions)
+    registrations, media = _registrations(derived)
+    decision_rows, change_rows = _decisions(decisions, derived, notice_of)
+    tables: Tables = {
+        "authorities": [
+            AuthorityRow(
+                division_code=a.division_code,
+                name=a.name,
+                level=a.level,
+                division_name=a.division_name,
+            )
+            for a in sorted(result.authorities.values(), key=lambda a: a.division_code)
+        ],
+        "publishers": publishers,
+        "registrations": registrations,
+        "media": media,
+        "status_periods": [
+            StatusPeriodRow(
+                registration_id=p.registration_id,
+                status=p.status,
+                valid_from=p.valid_from,
+                valid_to=p.valid_to,
+                decision_id=p.decision_id,
+            )
+            for p in derived.periods
+        ],
+        "notices": [
+            NoticeRow(
+                id=n.id,
+                notice_number=n.notice_number,
+                authority_code=n.authority_code,
+                publication_date=n.publication_date,
+                title=n.title,
+                decision_count=len(n.decision_ids),
+                body=n.body,
+            )
+            for n in notices
+        ],
+        "decisions": decision_rows,
+        "decision_changes": change_rows,
+        "penalties": _penalties(penalties, as_of, {r.id for r in publishers}),  # type: ignore[attr-defined]
+        "anomalies": [
+            AnomalyRow(
+                code=a.code,
+                registration_id=a.registration_id,
+                decision_id=a.decision_id,
+                detail=a.detail,
+            )
+            for a in derived.anomalies
+        ],
+        "ledger": [
+            LedgerRow(
+                source=s.source,
+                file=f.file,
+                kind=f.kind,
+                read=f.counts.read,
+                published=f.counts.published,
+                merged=f.counts.merged,
+                withheld=f.counts.withheld,
+                rejected=f.counts.rejected,
+            )
+            for s in result.ledger.sources
+            for f in s.files
+        ],
+    }
+    return tables

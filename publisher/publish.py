@@ -1,0 +1,178 @@
+"""Publish: sources → a validated release (data package, Excel, SQLite, ledger, diff), switched in.
+
+The release is built in a temporary folder under the output root, checked (our
+own constraint and key checks, row-count assertions, file hashes), and only
+then switched into place. See :mod:`publisher.release` for the layout.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable, Iterable
+from datetime import date, datetime
+from pathlib import Path
+
+import msgspec
+
+from .config import UserError, decode_yaml
+from .database import build_database
+from .derive import DEFAULT_REGIME_END, derive
+from .diff import diff_packages, diff_text
+from .flatten import flatten, in_release
+from .ingest import IngestResult, ingest
+from .model import Base
+from .package import check_tables, verify_files, write_package, write_workbook
+from .release import (
+    Manifest,
+    current_release,
+    new_build_dir,
+    next_version,
+    now_rfc3339,
+    switch_in,
+    write_manifest,
+)
+from .tables import RESOURCE
+
+
+class Bounds(Base, kw_only=True):
+    min: int = 0
+    max: int | None = None
+
+
+class PublishConfig(Base, kw_only=True):
+    """``release.yml``: what a release is called and what it must contain."""
+
+    name: str = "adreg"
+    title: str = "广告发布登记公开数据"
+    description: str = (
+        "Decisions and penalties of China's advertising-publication registration "
+        "(广告发布登记管理规定, 2016), published under Article 16."
+    )
+    as_of: date | None = None
+    regime_end: date = DEFAULT_REGIME_END
+    assertions: dict[str, Bounds] = msgspec.field(
+        default_factory=lambda: {"decisions": Bounds(min=1)}
+    )
+
+
+class PublishResult(msgspec.Struct, kw_only=True):
+    release: Path
+    version: str
+    as_of: date
+    counts: dict[str, int]
+    ingest: IngestResult
+    diff: str
+
+
+def load_config(path: Path | None) -> PublishConfig:
+    config = PublishConfig() if path is None else decode_yaml(path, PublishConfig)
+    for name in config.assertions:
+        if name not in RESOURCE:
+            raise UserError(f"{path}: assertions: no resource named {name!r}")
+    return config
+
+
+def check_assertions(counts: dict[str, int], config: PublishConfig) -> list[str]:
+    problems = []
+    for name, b in config.assertions.items():
+        n = counts.get(name, 0)
+        if n < b.min or (b.max is not None and n > b.max):
+            problems.append(f"{name}: {n} rows, declared bounds {b.min}..{b.max or '∞'}")
+    return problems
+
+
+Step = Callable[[str], None]
+
+
+def publish(
+    sources: Iterable[str | Path],
+    root: Path,
+    *,
+    config: PublishConfig,
+    as_of: date,
+    version: str | None = None,
+    step: Step | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> PublishResult:
+    """Build a release from ``sources`` under ``root`` and switch it in."""
+    say = step or (lambda _msg: None)
+    say("ingest")
+    result = ingest(sources, progress=progress)
+    decisions, penalties = in_release(result, as_of)
+    say("derive")
+    derived = derive(decisions, regime_end=config.regime_end)
+    tables = flatten(result, decisions, penalties, derived, as_of)
+    counts = {name: len(rows) for name, rows in tables.items()}
+    say("check")
+    problems = check_tables(tables)
+    if problems:
+        head = "; ".join(problems[:3])
+        raise UserError(f"release not switched in: {len(problems)} problems in the tables: {head}")
+    problems = check_assertions(counts, config)
+    if problems:
+        raise UserError(
+            "release not switched in: row counts outside bounds: " + "; ".join(problems)
+        )
+    version = version or next_version(root)
+    previous = current_release(root)
+    build = new_build_dir(root)
+    try:
+        created = now_rfc3339()
+        package = build / "datapackages" / config.name
+        say("package")
+        write_package(
+            tables,
+            package,
+            name=config.name,
+            title=config.title,
+            version=version,
+            created=_parse_created(created),
+            sources=[
+                {"title": f"{s.source} ({s.authority_code})", "path": s.source}
+                for s in result.ledger.sources
+            ],
+            description=config.description + f" As of {as_of.isoformat()}.",
+        )
+        del tables
+        say("excel")
+        write_workbook(package, build / f"{config.name}.xlsx")
+        say("database")
+        build_database(package, build / f"{config.name}.db")
+        (build / "ledger.json").write_bytes(result.ledger.to_json())
+        say("diff")
+        old_package = _package_of(previous, config.name) if previous else None
+        d = diff_packages(old_package, package)
+        (build / "diff.json").write_bytes(msgspec.json.format(msgspec.json.encode(d), indent=2))
+        text = diff_text(d)
+        (build / "diff.txt").write_text(text + "\n", encoding="utf-8")
+        problems = verify_files(package)
+        if problems:
+            raise UserError("release not switched in: " + "; ".join(problems[:3]))
+        write_manifest(
+            build,
+            Manifest(
+                version=version,
+                created=created,
+                as_of=as_of.isoformat(),
+                regime_end=config.regime_end.isoformat(),
+                previous=previous.name if previous else None,
+                counts=counts,
+            ),
+        )
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    say("switch")
+    target = switch_in(root, build, version)
+    return PublishResult(
+        release=target, version=version, as_of=as_of, counts=counts, ingest=result, diff=text
+    )
+
+
+def _package_of(release: Path, name: str) -> Path | None:
+    path = release / "datapackages" / name
+    return path if (path / "datapackage.json").is_file() else None
+
+
+def _parse_created(text: str) -> datetime:
+    return datetime.fromisoformat(text)
