@@ -46,6 +46,7 @@ class Table:
         size: int,
         position: Callable[[], int],
         encoding: str | None = None,
+        close: Callable[[], None] = lambda: None,
     ) -> None:
         self.headers = headers
         self.rows = rows
@@ -53,6 +54,8 @@ class Table:
         self.size = size
         self.position = position
         self.encoding = encoding
+        # Releases the file when the rows are never read (the rows close it once read).
+        self.close = close
 
 
 def header_key(text: str) -> str:
@@ -145,7 +148,7 @@ def _read_csv(path: Path, spec: FileConfig, size: int) -> Table:
         finally:
             raw.close()
 
-    return Table(header, rows(), None, size, lambda: counter.done, encoding)
+    return Table(header, rows(), None, size, lambda: counter.done, encoding, raw.close)
 
 
 def cell_text(value: object) -> str:
@@ -175,6 +178,7 @@ def _read_xlsx(path: Path, spec: FileConfig, size: int) -> Table:
     except XLSX_ERRORS as exc:
         raise UserError(f"{path}: cannot read XLSX ({type(exc).__name__}: {exc})") from None
     if spec.sheet is not None and spec.sheet not in book.sheetnames:
+        book.close()
         raise UserError(f"{path}: no sheet {spec.sheet!r}; sheets: {', '.join(book.sheetnames)}")
     sheet = book[spec.sheet] if spec.sheet else book.worksheets[0]
     skip = set(spec.skip_rows)
@@ -195,8 +199,10 @@ def _read_xlsx(path: Path, spec: FileConfig, size: int) -> Table:
                 header = cells_of(row)
                 break
     except XLSX_ERRORS as exc:
+        book.close()
         raise UserError(f"{path}: cannot read XLSX ({type(exc).__name__}: {exc})") from None
     if header is None or not any(h.strip() for h in header):
+        book.close()
         raise UserError(f"{path}: empty sheet {sheet.title!r}: no header at row {spec.header_row}")
 
     def rows() -> Iterator[Row]:
@@ -216,7 +222,14 @@ def _read_xlsx(path: Path, spec: FileConfig, size: int) -> Table:
             book.close()
 
     total_rows = sheet.max_row or 1
-    return Table(header, rows(), sheet.title, size, lambda: int(size * done[0] / total_rows))
+    return Table(
+        header,
+        rows(),
+        sheet.title,
+        size,
+        lambda: int(size * done[0] / total_rows),
+        close=book.close,
+    )
 
 
 def _read_json(path: Path, spec: FileConfig, size: int) -> Table:
@@ -232,6 +245,8 @@ def _read_json(path: Path, spec: FileConfig, size: int) -> Table:
         data = data[part]
     if not isinstance(data, list):
         raise UserError(f"{path}: records at {spec.records or 'top level'} are not a list")
+    if not data:  # no records this time: like a CSV with only its header, 0 rows
+        return Table(list(spec.columns), iter(()), None, size, lambda: size)
     headers: dict[str, None] = {}
     for rec in data:
         if isinstance(rec, dict):

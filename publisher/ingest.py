@@ -124,7 +124,11 @@ def ingest(folders: Iterable[str | Path], progress: Progress | None = None) -> I
         for spec in source.config.files:
             path = source.folder / spec.path
             table = open_table(path, spec)
-            index = column_indexes(table, spec, path)
+            try:
+                index = column_indexes(table, spec, path)
+            except UserError:
+                table.close()
+                raise
             norm = FileNormaliser(source, spec, spec.path, table.sheet, index, authorities)
             counts = Counts()
             store: dict = decisions if spec.kind == "decisions" else penalties

@@ -26,9 +26,12 @@ class BadValue(ValueError):
         self.detail = detail
 
 
-# Full-width ASCII (！..～) → half-width, ideographic space → space; invisible characters removed.
-_WIDTH = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
+# Full-width digits and letters → half-width, ideographic space → space; invisible characters
+# removed. Chinese punctuation (，；：（）) stays in text; codes, numbers and dates narrow it too.
+_ALNUM = [*range(0xFF10, 0xFF1A), *range(0xFF21, 0xFF3B), *range(0xFF41, 0xFF5B)]
+_WIDTH = {cp: cp - 0xFEE0 for cp in _ALNUM}
 _WIDTH[0x3000] = 0x20
+_WIDTH_ALL = {cp: cp - 0xFEE0 for cp in range(0xFF01, 0xFF5F)}
 _INVISIBLE = dict.fromkeys(
     [0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF, 0x00AD, 0x180E, 0x200E, 0x200F, 0x202A, 0x202C]
 )
@@ -44,9 +47,14 @@ def clean_text(raw: str) -> str:
     return text.strip()
 
 
+def narrow(raw: str) -> str:
+    """Cleaned, and all full-width ASCII punctuation made half-width too: for codes and dates."""
+    return clean_text(raw).translate(_WIDTH_ALL)
+
+
 def label_key(raw: str) -> str:
-    """The form lookup labels are matched in: cleaned, no spaces, case-folded."""
-    return clean_text(raw).replace(" ", "").casefold()
+    """The form lookup labels are matched in: narrowed, no spaces, case-folded."""
+    return narrow(raw).replace(" ", "").casefold()
 
 
 _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕"})
@@ -54,7 +62,7 @@ _BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "
 
 def clean_number(raw: str) -> str:
     """Document numbers: cleaned, no spaces, year brackets unified to 〔〕 (合广登字〔2017〕1号)."""
-    return clean_text(raw).replace(" ", "").translate(_BRACKETS)
+    return narrow(raw).replace(" ", "").translate(_BRACKETS)
 
 
 _DATE_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -66,14 +74,14 @@ _EXCEL_EPOCH = date(1899, 12, 30)
 
 def parse_date(raw: str, formats: tuple[str, ...] = ()) -> date:
     """Every date form authorities use; the caller keeps the original text."""
-    text = _TIME_SUFFIX.sub("", clean_text(raw))
+    text = _TIME_SUFFIX.sub("", narrow(raw))
     m = _DATE_YMD.match(text) or _DATE_COMPACT.match(text)
     if m:
         y, mo, d = (int(g) for g in m.groups())
         try:
             return date(y, mo, d)
         except ValueError:
-            raise BadValue("invalid_date", f"no such day: {text}") from None
+            raise BadValue("invalid_date", f"no such day: {y:04d}-{mo:02d}-{d:02d}") from None
     m = _DATE_SERIAL.match(text)
     if m:
         serial = int(m.group(1))
@@ -84,7 +92,7 @@ def parse_date(raw: str, formats: tuple[str, ...] = ()) -> date:
             return datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise BadValue("invalid_date", f"not a date: {text}")
+    raise BadValue("invalid_date", "not a date in any known form")
 
 
 _USCC_ALPHABET = set("0123456789ABCDEFGHJKLMNPQRTUWXY")
@@ -98,7 +106,7 @@ def parse_credit_code(raw: str) -> str:
     rejects valid codes of registration departments N, Y, A…; we check the
     alphabet and the check character only.
     """
-    code = clean_text(raw).upper().translate(_USCC_STRIP)
+    code = narrow(raw).upper().translate(_USCC_STRIP)
     if len(code) != 18:
         raise BadValue("bad_credit_code", f"{len(code)} characters, not 18")
     if not set(code) <= _USCC_ALPHABET:
@@ -113,10 +121,10 @@ _CN = re.compile(r"^(?:CN)?(\d{2})-?(\d{4})(?:/[A-Z0-9.]+)?$")
 
 def parse_cn_number(raw: str) -> str:
     """A domestic serial number (CN 11-0001/X) as ``11-0001``."""
-    text = clean_text(raw).upper().replace(" ", "")
+    text = narrow(raw).upper().replace(" ", "")
     m = _CN.match(text)
     if not m:
-        raise BadValue("bad_cn_number", f"not a CN number: {text}")
+        raise BadValue("bad_cn_number", "not of the form CN XX-XXXX")
     serial = int(m.group(2))
     if not 1 <= serial <= 5999:
         raise BadValue("bad_cn_number", f"serial {m.group(2)} outside 0001-5999")
@@ -129,11 +137,11 @@ def cn_medium_type(cn: str) -> str:
 
 
 def parse_issn(raw: str) -> str:
-    text = clean_text(raw).upper().replace("ISSN", "").strip()
+    text = narrow(raw).upper().replace("ISSN", "").strip()
     try:
         return str(stdnum_issn.format(stdnum_issn.validate(text)))
     except Exception:
-        raise BadValue("bad_issn", f"not a valid ISSN: {text}") from None
+        raise BadValue("bad_issn", "not a valid ISSN") from None
 
 
 _MONEY = re.compile(r"^(?:人民币|RMB|CNY|¥|￥)?([0-9][0-9,]*(?:\.[0-9]+)?)(万)?元?$")
@@ -141,14 +149,14 @@ _MONEY = re.compile(r"^(?:人民币|RMB|CNY|¥|￥)?([0-9][0-9,]*(?:\.[0-9]+)?)(
 
 def parse_money(raw: str) -> Decimal:
     """An amount in CNY: 12000, 12,000.00元, ¥12000, 1.2万元."""
-    text = clean_text(raw).replace(" ", "")
+    text = narrow(raw).replace(" ", "")
     m = _MONEY.match(text)
     if not m:
-        raise BadValue("bad_amount", f"not an amount: {text}")
+        raise BadValue("bad_amount", "not an amount in CNY")
     try:
         amount = Decimal(m.group(1).replace(",", ""))
     except InvalidOperation:
-        raise BadValue("bad_amount", f"not an amount: {text}") from None
+        raise BadValue("bad_amount", "not an amount in CNY") from None
     if m.group(2):
         amount *= 10000
     return amount.quantize(Decimal("0.01"))
