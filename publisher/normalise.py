@@ -103,6 +103,7 @@ class FileNormaliser:
             if name in index or name in spec.defaults
         ]
         self.caches: dict[str, dict[str, Any]] = {}
+        self.scanned: dict[str, str | None] = {}
 
     # -- value parsing -------------------------------------------------------------------
 
@@ -190,8 +191,14 @@ class FileNormaliser:
                 continue
             value = self.parse(spec, raw)
             if spec.scan_personal:
-                found = find_personal(value)
+                found = self.scanned.get(value, "")
+                if found == "":
+                    found = find_personal(value)
+                    if len(value) <= CACHE_MAX_CHARS and len(self.scanned) < 200_000:
+                        self.scanned[value] = found
                 if found:
+                    if spec.required:
+                        raise Rejected("personal_data", name, f"a required field holds a {found}")
                     withheld.append((name, found))
                     continue
             if value == "" or value == []:
