@@ -1,0 +1,601 @@
+"""Registrations and their status over time: a fold over the decision log.
+
+A registration is one registrant at one authority; its id is ``<authority code>-<credit
+code>``, the registrant being the publisher, or the sponsor (主办单位) of a print medium
+without legal-person status (Art. 4). Decisions are grouped by registration, sorted by
+``(decision date, kind rank, id)`` (grant, then change, then renewal, then the terminal
+kinds) and folded once. Status on a date is read from the fold's periods (``status_on``),
+never stored as a column.
+
+The rules, which ``tests/test_derive.py`` restates as a day-by-day reference:
+
+* Decisions before the first grant and after the first terminal decision (cancellation,
+  revocation, withdrawal) are reported as anomalies and do not change the status.
+* Validity end ``E`` = the latest ``licence_valid_to`` among the registration's media (Art. 7);
+  decisions update the media they list (matched by CN/ISSN/frequency/channel or name) and the
+  licence items of their changes. A renewal that carries no later licence end leaves ``E``
+  unknown (open-ended) until a later decision carries one; an unknown end counts as valid.
+* On a day ``d`` from the grant to the day before the terminal decision: ``valid`` if ``E`` is
+  unknown or ``d <= E``; otherwise ``deemed_renewal`` (Art. 10) if the next renewal decision
+  was applied for on or before ``E - 30 days``, else ``expired`` (Art. 9(1)).
+* From the terminal decision's date on: ``cancelled`` / ``revoked`` / ``withdrawn``.
+* A withdrawal or revocation by another authority (Art. 14) is matched to the registration
+  of the same registrant code at another authority, the latest granted before its date.
+* A change of the registrant's credit code (old → new) keeps the registration and its id:
+  later decisions under the new code join it.
+"""
+
+from __future__ import annotations
+
+import bisect
+import gc
+import hashlib
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from datetime import date, timedelta
+from typing import Literal
+
+import msgspec
+
+from .model import Base, Decision, Medium, Publisher
+from .values import BadValue, parse_date
+
+# Last day on which registration was required (inclusive). The amended Advertising Law of
+# 2021-04-29 (in force on promulgation) removed the requirement; some authorities announced
+# the end later (Shanghai: 2021-09-16). Configuration, not code: pass ``regime_end``.
+DEFAULT_REGIME_END = date(2021, 4, 28)
+# A renewal must be applied for at least this many days before expiry (Art. 10).
+RENEWAL_NOTICE = timedelta(days=30)
+
+Status = Literal["valid", "deemed_renewal", "expired", "cancelled", "revoked", "withdrawn"]
+AnomalyCode = Literal[
+    "change_before_grant",  # a change or renewal before the grant, or with no grant on record
+    "cancellation_of_unknown_registration",  # a terminal decision with no grant before it
+    "duplicate_grant",  # a further grant on a live registration (applied like a renewal)
+    "decision_after_end",  # any decision after the terminal one (ignored for status)
+    "expired_not_cancelled",  # expired within the regime, never renewed or cancelled (Art. 9(1))
+    "expired_then_renewed",  # a lapse: expired for a while, then valid again
+    "validity_unknown",  # a grant or renewal that leaves no known licence end
+    "ambiguous_match",  # a withdrawal/revocation matching registrations at several authorities
+    "no_credit_code",  # a registrant without any credit code (keyed by name)
+]
+
+TERMINAL: dict[str, Status] = {
+    "cancellation": "cancelled",
+    "revocation": "revoked",
+    "withdrawal": "withdrawn",
+}
+_RANK = {"grant": 0, "change": 1, "renewal": 2, "cancellation": 3, "revocation": 3, "withdrawal": 3}
+# Change items that set a publisher detail: change field → Publisher attribute.
+_PUBLISHER_FIELDS = {"publisher_name": "name"} | {
+    f: f for f in ("legal_representative", "address", "credit_code", "sponsor_name")
+}
+# Details a decision may leave blank, then kept from before.
+_KEPT_FIELDS = (
+    "credit_code",
+    "legal_representative",
+    "address",
+    "sponsor_name",
+    "sponsor_credit_code",
+)
+_MEDIUM_TEXT_FIELDS = ("frequency", "channel", "cn_number", "issn", "licence_number")
+_MEDIUM_DATE_FIELDS = ("licence_valid_from", "licence_valid_to")
+_Run = tuple[date, "Status", str | None]  # (from, status, decision that started it)
+# (name, registrant code, legal representative, address, sponsor name, media names)
+_Snap = tuple[str, str | None, str | None, str | None, str | None, tuple[str, ...]]
+
+
+class Registration(Base):
+    """One registrant's registration at one authority, as of its latest decision."""
+
+    id: str
+    authority_code: str
+    publisher: Publisher
+    media: list[Medium]
+    grant_decision_id: str
+    granted_on: date
+    registrant_credit_code: str | None = None
+    registration_number: str | None = None
+    valid_from: date | None = None  # start of the current validity (licence start if known)
+    valid_to: date | None = None  # end of the current validity; None = unknown
+    ended_on: date | None = None  # date of the terminal decision
+    end_decision_id: str | None = None
+
+
+class StatusPeriod(Base, gc=False):
+    """A run of days with one status; ``valid_to`` None = open-ended."""
+
+    registration_id: str
+    status: Status
+    valid_from: date
+    valid_to: date | None = None
+    decision_id: str | None = None  # the decision that started it (None for derived states)
+
+
+class DetailPeriod(Base, gc=False):
+    """The registration's details over a run of days; ``valid_to`` None = open-ended."""
+
+    registration_id: str
+    valid_from: date
+    decision_id: str
+    publisher_name: str
+    media_names: tuple[str, ...]
+    valid_to: date | None = None
+    credit_code: str | None = None
+    legal_representative: str | None = None
+    address: str | None = None
+    sponsor_name: str | None = None
+
+
+class Anomaly(Base, gc=False):
+    """Something in the log that the rules cannot honour; reported, never fatal."""
+
+    code: AnomalyCode
+    detail: str
+    registration_id: str | None = None
+    decision_id: str | None = None
+
+
+class Derived(Base):
+    """Everything the fold yields."""
+
+    registrations: list[Registration]
+    periods: list[StatusPeriod]  # grouped by registration, each group in date order
+    detail_periods: list[DetailPeriod]  # grouped likewise
+    anomalies: list[Anomaly]
+    registration_of: dict[str, str]  # decision id → registration id
+    renewal_prior_end: dict[str, date]  # renewal decision id → validity end before it
+
+
+def registrant_code(p: Publisher) -> str | None:
+    """The registrant's credit code: the publisher's own, else its sponsor's (Art. 4)."""
+    return p.credit_code or p.sponsor_credit_code
+
+
+def registration_id(authority_code: str, p: Publisher) -> str:
+    code = registrant_code(p)
+    if code is None:
+        name = p.sponsor_name or p.name
+        code = "N" + hashlib.blake2b(name.encode(), digest_size=8).hexdigest()
+    return f"{authority_code}-{code}"
+
+
+def _sort_key(d: Decision) -> tuple[date, int, str]:
+    return d.decision_date, _RANK[d.kind], d.id
+
+
+def _parse(value: str | None) -> date | None:
+    if value is None:
+        return None
+    try:
+        return parse_date(value)
+    except BadValue:
+        return None
+
+
+def _medium_key(m: Medium) -> tuple[str, ...]:
+    if m.cn_number:
+        return ("cn", m.cn_number)
+    if m.issn:
+        return ("issn", m.issn)
+    if m.frequency:
+        return (m.type, "f", m.frequency)
+    if m.channel:
+        return (m.type, "c", m.channel)
+    return (m.type, "n", m.name)
+
+
+class _Out:
+    """Accumulates the results of all folds."""
+
+    def __init__(self) -> None:
+        self.registrations: list[Registration] = []
+        self.periods: list[StatusPeriod] = []
+        self.details: list[DetailPeriod] = []
+        self.anomalies: list[Anomaly] = []
+        self.renewal_prior_end: dict[str, date] = {}
+
+    def anomaly(
+        self, code: AnomalyCode, detail: str, rid: str | None = None, did: str | None = None
+    ) -> None:
+        self.anomalies.append(
+            Anomaly(code=code, detail=detail, registration_id=rid, decision_id=did)
+        )
+
+
+class _State:
+    """The fold's running state for one registration."""
+
+    def __init__(self, rid: str, grant: Decision, out: _Out) -> None:
+        self.rid = rid
+        self.out = out
+        self.publisher = grant.publisher
+        self.media: list[Medium] = []
+        self.keys: list[tuple[str, ...]] = []  # _medium_key of each medium
+        self.extra_end: date | None = None  # a licence end that no listed medium carries
+        self.open = False  # a renewal left the end unknown
+        self.end: date | None = None
+        self.end_set_on = grant.decision_date
+        self.number = grant.registration_number
+
+    def apply(self, d: Decision, first: bool) -> None:
+        """Apply a grant, change or renewal: media, publisher details, validity end."""
+        before = self.end
+        carried = [m.licence_valid_to for m in d.media if m.licence_valid_to]
+        if first:
+            self.media, self.keys = [], []
+        for m in d.media:
+            self._upsert(m)
+        p, cur = d.publisher, self.publisher
+        if p != cur:  # the decision's own statement of the details, gaps filled from before
+            kept = {f: getattr(p, f) or getattr(cur, f) for f in _KEPT_FIELDS}
+            self.publisher = msgspec.structs.replace(cur, name=p.name, kind=p.kind, **kept)
+        for c in d.changes:
+            if c.field in _PUBLISHER_FIELDS and c.new is not None:
+                attr = _PUBLISHER_FIELDS[c.field]
+                self.publisher = msgspec.structs.replace(self.publisher, **{attr: c.new})
+            elif d.media:
+                continue  # the listed media carry the new values
+            elif c.field == "medium_name" and c.new is not None:
+                self._change_medium("name", c.old, c.new)
+            elif c.field in _MEDIUM_TEXT_FIELDS and c.new is not None:
+                self._change_medium(c.field, c.old, c.new)
+            elif c.field in _MEDIUM_DATE_FIELDS and (new := _parse(c.new)) is not None:
+                if c.field == "licence_valid_to":
+                    carried.append(new)
+                self._change_medium(c.field, _parse(c.old), new)
+        if d.registration_number:
+            self.number = d.registration_number
+        # The validity end (Art. 7), and whether a renewal left it unknown.
+        if d.kind == "renewal":
+            if before is not None:
+                self.out.renewal_prior_end[d.id] = before
+            new_end = max(carried, default=None)
+            self.open = new_end is None or (before is not None and new_end <= before)
+        elif first or carried:
+            self.open = False
+        if self.open:
+            end = None
+        else:
+            ends = [m.licence_valid_to for m in self.media if m.licence_valid_to]
+            end = max(ends, default=self.extra_end)
+            if self.extra_end and end and self.extra_end > end:
+                end = self.extra_end
+        if end != before or first or d.kind == "renewal":
+            self.end_set_on = d.decision_date
+        self.end = end
+        if end is None and (first or d.kind == "renewal"):
+            why = (
+                "renewal carries no later licence end" if d.kind == "renewal" else "no licence end"
+            )
+            self.out.anomaly("validity_unknown", why, self.rid, d.id)
+
+    def _upsert(self, m: Medium) -> None:
+        key = _medium_key(m)
+        for i, old in enumerate(self.media):
+            if self.keys[i] == key or (old.type == m.type and old.name == m.name):
+                self.media[i], self.keys[i] = m, key
+                return
+        self.media.append(m)
+        self.keys.append(key)
+
+    def _change_medium(self, attr: str, old: object, new: object) -> None:
+        """Set ``attr`` on the media whose value was ``old``; else on the only (or every) one."""
+        hits = [i for i, m in enumerate(self.media) if old is not None and getattr(m, attr) == old]
+        if not hits:
+            hits = list(range(len(self.media)))
+        if not hits and attr == "licence_valid_to" and isinstance(new, date):
+            self.extra_end = new
+        for i in hits:
+            self.media[i] = msgspec.structs.replace(self.media[i], **{attr: new})
+            self.keys[i] = _medium_key(self.media[i])
+
+    def snapshot(self) -> _Snap:
+        p, names = self.publisher, tuple(m.name for m in self.media)
+        code = p.credit_code or p.sponsor_credit_code
+        return (p.name, code, p.legal_representative, p.address, p.sponsor_name, names)
+
+
+def derive(decisions: Iterable[Decision], *, regime_end: date = DEFAULT_REGIME_END) -> Derived:
+    """Fold the decision log into registrations, status periods, detail periods and anomalies.
+
+    The cyclic garbage collector is paused meanwhile: the fold allocates millions of small
+    objects that form no cycles, and collections would rescan the whole log each time.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return _derive(decisions, regime_end)
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _derive(decisions: Iterable[Decision], regime_end: date) -> Derived:
+    out = _Out()
+    groups: dict[str, list[Decision]] = {}
+    pending: list[Decision] = []  # withdrawals/revocations to match across authorities
+    renames: list[Decision] = []  # changes of the registrant's credit code
+    first_grant: dict[str, date] = {}  # the first grant of each registration
+    for d in decisions:
+        if d.changes and any(c.field == "credit_code" for c in d.changes):
+            renames.append(d)
+        p = d.publisher
+        code = p.credit_code or p.sponsor_credit_code
+        if code:
+            rid = d.authority_code + "-" + code
+        else:
+            rid = registration_id(d.authority_code, p)
+            if rid not in groups:
+                out.anomaly("no_credit_code", "registrant keyed by name", rid, d.id)
+        if d.kind == "withdrawal" or d.kind == "revocation":
+            pending.append(d)
+            groups.setdefault(rid, [])
+        elif (group := groups.get(rid)) is None:
+            groups[rid] = [d]
+        else:
+            group.append(d)
+        if d.kind == "grant" and ((fg := first_grant.get(rid)) is None or d.decision_date < fg):
+            first_grant[rid] = d.decision_date
+    # A new credit code (say, the unified one) keeps the registration granted under the old.
+    alias: dict[str, str] = {}
+    for d in sorted(renames, key=_sort_key):
+        for c in d.changes:
+            if c.field == "credit_code" and c.old and c.new:
+                old, new = d.authority_code + "-" + c.old, d.authority_code + "-" + c.new
+                old = alias.get(old, old)
+                if old != new and old in first_grant and new not in first_grant:
+                    alias[new] = old
+                    groups[old].extend(groups.pop(new, []))
+    by_code: dict[str, list[str]] = defaultdict(list)
+    if pending:
+        for rid in first_grant:
+            by_code[rid.split("-", 1)[1]].append(rid)
+        for new, old in alias.items():
+            by_code[new.split("-", 1)[1]].append(old)
+    for d in pending:
+        groups[_match(d, first_grant, by_code, alias, out)].append(d)
+    registration_of: dict[str, str] = {}
+    for rid, group in groups.items():
+        if rid not in first_grant:
+            group.sort(key=_sort_key)
+            for d in group:
+                _before_grant(out, d, None, "no grant on record")
+            continue
+        if len(group) > 1:
+            group.sort(key=_sort_key)
+        for d in group:
+            registration_of[d.id] = rid
+        _fold(rid, group, regime_end, out)
+    return Derived(
+        registrations=out.registrations,
+        periods=out.periods,
+        detail_periods=out.details,
+        anomalies=out.anomalies,
+        registration_of=registration_of,
+        renewal_prior_end=out.renewal_prior_end,
+    )
+
+
+def _match(
+    d: Decision,
+    first_grant: dict[str, date],
+    by_code: dict[str, list[str]],
+    alias: dict[str, str],
+    out: _Out,
+) -> str:
+    """The registration a withdrawal or revocation applies to (Art. 14: maybe another authority)."""
+    own = registration_id(d.authority_code, d.publisher)
+    own = alias.get(own, own)
+    code = registrant_code(d.publisher)
+    if own in first_grant or code is None or not by_code.get(code):
+        return own
+    candidates = by_code[code]
+    live = [r for r in candidates if first_grant[r] <= d.decision_date]
+    if not live:
+        return min(candidates, key=lambda r: (first_grant[r], r))
+    chosen = max(live, key=lambda r: (first_grant[r], r))
+    if len(live) > 1:
+        out.anomaly("ambiguous_match", f"registrations {', '.join(sorted(live))}", chosen, d.id)
+    return chosen
+
+
+def _before_grant(out: _Out, d: Decision, rid: str | None, why: str) -> None:
+    if d.kind in TERMINAL:
+        out.anomaly("cancellation_of_unknown_registration", f"{d.kind}: {why}", rid, d.id)
+    else:
+        out.anomaly("change_before_grant", f"{d.kind} on {d.decision_date}: {why}", rid, d.id)
+
+
+def _fold(rid: str, group: list[Decision], regime_end: date, out: _Out) -> None:
+    """One registration: ``group`` is sorted and holds at least one grant."""
+    start = 0
+    while group[start].kind != "grant":
+        start += 1
+    grant = group[start]
+    for d in group[:start]:
+        _before_grant(out, d, rid, f"before the grant of {grant.decision_date}")
+    applied: list[Decision] = []
+    terminal: Decision | None = None
+    for d in group[start:]:
+        if terminal is not None:
+            detail = (
+                f"{d.kind} on {d.decision_date} after {terminal.kind} of {terminal.decision_date}"
+            )
+            out.anomaly("decision_after_end", detail, rid, d.id)
+            continue
+        if d.kind == "grant" and applied:
+            out.anomaly("duplicate_grant", f"further grant on {d.decision_date}", rid, d.id)
+        applied.append(d)
+        if d.kind in TERMINAL:
+            terminal = d
+    n = len(applied)
+    # The first renewal after each position (for the deemed-renewal test).
+    next_renewal: list[Decision | None] = [None] * (n + 1)
+    for i in range(n - 2, -1, -1):
+        after = applied[i + 1]
+        next_renewal[i] = after if after.kind == "renewal" else next_renewal[i + 1]
+
+    state = _State(rid, grant, out)
+    runs: list[_Run] = []
+    details: list[tuple[date, str, _Snap]] = []  # (from, decision id, details)
+    i = 0
+    while i < n:
+        day = applied[i].decision_date
+        lead: Decision | None = None  # the day's grant/renewal if any, else its last decision
+        ended = False
+        while i < n and applied[i].decision_date == day:
+            d = applied[i]
+            if d.kind in TERMINAL:
+                _push(runs, day, TERMINAL[d.kind], d.id, True)
+                ended = True
+            else:
+                state.apply(d, i == 0)
+                # Details change from the day the change happened (never before earlier ones).
+                since = day
+                for c in d.changes:
+                    if c.changed_on is not None and c.changed_on < since:
+                        since = c.changed_on
+                if not details:
+                    since = day
+                elif since <= details[-1][0]:
+                    since = details[-1][0]
+                    details.pop()
+                snap = state.snapshot()
+                if not details or details[-1][2] != snap:
+                    details.append((since, d.id, snap))
+                if lead is None or lead.kind not in ("grant", "renewal") or d.kind != "change":
+                    lead = d
+            i += 1
+        if lead is not None and not ended:
+            nxt = applied[i].decision_date if i < n else None
+            _segments(runs, day, nxt, state.end, next_renewal[i - 1], lead)
+
+    _close(rid, runs, regime_end, out)
+    one_day = timedelta(days=1)
+    for k, (since, did, snap) in enumerate(details):
+        until = details[k + 1][0] - one_day if k + 1 < len(details) else None
+        name, code, rep, addr, sponsor, names = snap
+        out.details.append(
+            DetailPeriod(
+                registration_id=rid,
+                valid_from=since,
+                valid_to=until,
+                decision_id=did,
+                publisher_name=name,
+                credit_code=code,
+                legal_representative=rep,
+                address=addr,
+                sponsor_name=sponsor,
+                media_names=names,
+            )
+        )
+    out.registrations.append(_registration(rid, grant, state, terminal))
+
+
+def _segments(
+    runs: list[_Run],
+    day: date,
+    nxt: date | None,
+    end: date | None,
+    renewal: Decision | None,
+    lead: Decision,
+) -> None:
+    """Statuses from ``day`` up to the day before ``nxt`` (open-ended if None)."""
+    if end is None:
+        _push(runs, day, "valid", lead.id, lead.kind in ("grant", "renewal"))
+        return
+    if end >= day:
+        _push(runs, day, "valid", lead.id, lead.kind in ("grant", "renewal"))
+        if nxt is not None and end + timedelta(days=1) >= nxt:
+            return
+        day = end + timedelta(days=1)
+    applied_on = renewal.application_date if renewal is not None else None
+    deemed = applied_on is not None and applied_on <= end - RENEWAL_NOTICE
+    _push(runs, day, "deemed_renewal" if deemed else "expired", None, False)
+
+
+def _push(runs: list[_Run], day: date, status: Status, did: str | None, force: bool) -> None:
+    """Start a run on ``day``, unless it merely continues the last one."""
+    if runs and runs[-1][0] == day:
+        runs.pop()
+    if runs and runs[-1][1] == status and not (force and status == "valid"):
+        return
+    if status in ("expired", "deemed_renewal"):
+        did = None
+    runs.append((day, status, did))
+
+
+def _close(rid: str, runs: list[_Run], regime_end: date, out: _Out) -> None:
+    """Runs → periods (each ends the day before the next starts); flag expiries (Art. 9(1))."""
+    for k, (since, status, did) in enumerate(runs):
+        nxt = runs[k + 1] if k + 1 < len(runs) else None
+        until = nxt[0] - timedelta(days=1) if nxt else None
+        out.periods.append(
+            StatusPeriod(
+                registration_id=rid,
+                status=status,
+                valid_from=since,
+                valid_to=until,
+                decision_id=did,
+            )
+        )
+        if status != "expired" or since > regime_end:
+            continue
+        if nxt is None:
+            out.anomaly("expired_not_cancelled", f"expired since {since}", rid, None)
+        elif nxt[1] == "valid":
+            detail = f"expired {since} to {until}, then valid again"
+            out.anomaly("expired_then_renewed", detail, rid, nxt[2])
+
+
+def _registration(
+    rid: str, grant: Decision, state: _State, terminal: Decision | None
+) -> Registration:
+    # The current validity starts with the licence that sets its end, if its start is known.
+    starts = [
+        s for m in state.media if m.licence_valid_to == state.end and (s := m.licence_valid_from)
+    ]
+    valid_from = max(starts, default=state.end_set_on)
+    return Registration(
+        id=rid,
+        authority_code=rid.split("-", 1)[0],
+        registrant_credit_code=registrant_code(state.publisher),
+        registration_number=state.number,
+        publisher=state.publisher,
+        media=state.media,
+        grant_decision_id=grant.id,
+        granted_on=grant.decision_date,
+        valid_from=valid_from,
+        valid_to=state.end,
+        ended_on=terminal.decision_date if terminal else None,
+        end_decision_id=terminal.id if terminal else None,
+    )
+
+
+def group_periods(periods: Iterable[StatusPeriod]) -> dict[str, list[StatusPeriod]]:
+    """Periods by registration id, each list in date order (as ``derive`` emits them)."""
+    grouped: dict[str, list[StatusPeriod]] = defaultdict(list)
+    for p in periods:
+        grouped[p.registration_id].append(p)
+    return dict(grouped)
+
+
+def status_on(periods: Sequence[StatusPeriod], d: date) -> str:
+    """Status of one registration on ``d``: ``not_registered`` before its grant."""
+    k = bisect.bisect_right(periods, d, key=lambda p: p.valid_from) - 1
+    if k < 0:
+        return "not_registered"
+    p = periods[k]
+    if p.valid_to is not None and d > p.valid_to:
+        return "not_registered"
+    return p.status
+
+
+def status_with_regime(
+    periods: Sequence[StatusPeriod], d: date, regime_end: date = DEFAULT_REGIME_END
+) -> dict[str, str]:
+    """``status_on``, except after the regime's last day: no longer required, with the last status."""
+    if d > regime_end:
+        return {"status": "no_longer_required", "last_status": status_on(periods, regime_end)}
+    return {"status": status_on(periods, d)}
