@@ -22,6 +22,7 @@ from .tables import (
     AuthorityRow,
     DecisionChangeRow,
     DecisionRow,
+    DetailPeriodRow,
     LedgerRow,
     MediumRow,
     NoticeRow,
@@ -248,6 +249,21 @@ def flatten(
                 decision_id=p.decision_id,
             )
             for p in derived.periods
+        ],
+        "registration_details": [
+            DetailPeriodRow(
+                registration_id=p.registration_id,
+                valid_from=p.valid_from,
+                valid_to=p.valid_to,
+                decision_id=p.decision_id,
+                publisher_name=p.publisher_name,
+                credit_code=p.credit_code,
+                legal_representative=p.legal_representative,
+                address=p.address,
+                sponsor_name=p.sponsor_name,
+                media_names="、".join(p.media_names) or None,
+            )
+            for p in derived.detail_periods
         ],
         "notices": [
             NoticeRow(

@@ -83,9 +83,7 @@ class RegistrationRow(Row, kw_only=True):
     granted_on: Annotated[date | None, f("登记日期", "Date of the grant decision")] = None
     grant_decision_id: Annotated[str | None, f("准予登记决定", "Grant decision id")] = None
     valid_from: Annotated[date | None, f("有效期起", "Validity start (= media licence)")] = None
-    valid_to: Annotated[date | None, f("有效期至", "Validity end (= media licence, Art. 7)")] = (
-        None
-    )
+    valid_to: Annotated[date | None, f("有效期至", "Validity end (= media licence, Art. 7)")] = None
 
 
 class MediumRow(Row, kw_only=True):
@@ -101,9 +99,7 @@ class MediumRow(Row, kw_only=True):
     ] = None
     issn: Annotated[str | None, f("国际标准连续出版物号", "ISSN", pattern=ISSN)] = None
     licence_number: Annotated[str | None, f("许可证号", "Media licence number")] = None
-    licence_valid_from: Annotated[date | None, f("许可证有效期起", "Licence validity start")] = (
-        None
-    )
+    licence_valid_from: Annotated[date | None, f("许可证有效期起", "Licence validity start")] = None
     licence_valid_to: Annotated[date | None, f("许可证有效期至", "Licence validity end")] = None
 
 
@@ -113,6 +109,19 @@ class StatusPeriodRow(Row, kw_only=True):
     valid_from: Annotated[date, f("起始日期", "First day of the period")]
     valid_to: Annotated[date | None, f("截止日期", "Last day of the period; empty: open")] = None
     decision_id: Annotated[str | None, f("依据决定", "Decision that began the period")] = None
+
+
+class DetailPeriodRow(Row, kw_only=True):
+    registration_id: Annotated[str, f("登记标识", "Registration id")]
+    valid_from: Annotated[date, f("起始日期", "First day these details applied")]
+    decision_id: Annotated[str, f("依据决定", "Decision that set these details")]
+    publisher_name: Annotated[str, f("广告发布单位名称", "Publisher name during the period")]
+    valid_to: Annotated[date | None, f("截止日期", "Last day; empty: still current")] = None
+    credit_code: Annotated[CreditCode | None, f("统一社会信用代码", "Credit code")] = None
+    legal_representative: Annotated[str | None, f("法定代表人", "Legal representative")] = None
+    address: Annotated[str | None, f("住所", "Business address")] = None
+    sponsor_name: Annotated[str | None, f("主办单位", "Sponsor")] = None
+    media_names: Annotated[str | None, f("发布媒介", "Media covered, joined by 、")] = None
 
 
 class DecisionRow(Row, kw_only=True):
@@ -147,9 +156,9 @@ class DecisionRow(Row, kw_only=True):
     workdays_to_publication: Annotated[
         int | None, f("公布工作日", "Working days decision → publication")
     ] = None
-    withheld_fields: Annotated[
-        str | None, f("已屏蔽字段", "Fields withheld for personal data")
-    ] = None
+    withheld_fields: Annotated[str | None, f("已屏蔽字段", "Fields withheld for personal data")] = (
+        None
+    )
     original: Annotated[str | None, f("原始值", "Original texts of normalised values (JSON)")] = (
         None
     )
@@ -185,15 +194,11 @@ class PenaltyRow(Row, kw_only=True):
     party_credit_code: Annotated[CreditCode | None, f("统一社会信用代码", "Party credit code")] = (
         None
     )
-    publisher_id: Annotated[str | None, f("广告发布单位标识", "Publisher id, if registered")] = (
-        None
-    )
+    publisher_id: Annotated[str | None, f("广告发布单位标识", "Publisher id, if registered")] = None
     violation: Annotated[Violation | None, f("违法行为类型", "Violation")] = None
     legal_basis: Annotated[str | None, f("处罚依据", "Legal basis")] = None
     fine_amount: Annotated[float | None, f("罚款金额", "Fine in CNY", ge=0)] = None
-    confiscation_amount: Annotated[float | None, f("没收金额", "Confiscated in CNY", ge=0)] = (
-        None
-    )
+    confiscation_amount: Annotated[float | None, f("没收金额", "Confiscated in CNY", ge=0)] = None
     publication_date: Annotated[date | None, f("公示日期", "Publication date")] = None
     facts: Annotated[str | None, f("违法事实", "Facts")] = None
     workdays_to_publication: Annotated[
@@ -258,6 +263,13 @@ RESOURCES: tuple[Resource, ...] = (
         "status_periods",
         "登记状态期间",
         StatusPeriodRow,
+        ("registration_id", "valid_from"),
+        (("registration_id", "registrations", "id"),),
+    ),
+    Resource(
+        "registration_details",
+        "登记事项期间",
+        DetailPeriodRow,
         ("registration_id", "valid_from"),
         (("registration_id", "registrations", "id"),),
     ),

@@ -154,15 +154,25 @@ def verify(release: Path, query: str, day: date) -> dict[str, Any]:
                 [publisher.get("credit_code"), day.isoformat(), day.isoformat()],
             )
         ]
+        details = conn.execute(
+            "select * from registration_details where registration_id = ? and valid_from <= ? "
+            "order by valid_from desc limit 1",
+            [rid, asked.isoformat()],
+        ).fetchone()
+        in_force = period["status"] in ("valid", "deemed_renewal")
         return (
             base
             | answer
             | {
                 "registration": reg,
+                "details_on_date": dict(details) if details else None,
                 "publisher": publisher,
                 "authority": authority,
                 "media": media,
-                "validity": {"from": reg.get("valid_from"), "to": reg.get("valid_to")},
+                "validity": {
+                    "from": period["valid_from"] if in_force else reg.get("valid_from"),
+                    "to": period["valid_to"] if in_force else reg.get("valid_to"),
+                },
                 "decisions": decisions,
                 "penalties_in_publicity": penalties,
             }
@@ -185,7 +195,8 @@ def answer_text(a: dict[str, Any]) -> str:
         if status == "no_longer_required":
             lines.append(f"  登记制度终止前状态: {a['last_status']}")
         reg, pub, auth = a["registration"], a["publisher"], a["authority"]
-        lines.append(f"  广告发布单位: {pub['name']} ({pub.get('credit_code') or '—'})")
+        name = (a.get("details_on_date") or {}).get("publisher_name") or pub["name"]
+        lines.append(f"  广告发布单位: {name} ({pub.get('credit_code') or '—'})")
         lines.append(
             f"  登记机关: {auth['name']}  登记证号: {reg.get('registration_number') or '—'}"
         )
