@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 import msgspec
 
@@ -132,8 +133,12 @@ def ingest(folders: Iterable[str | Path], progress: Progress | None = None) -> I
             norm = FileNormaliser(source, spec, spec.path, table.sheet, index, authorities)
             counts = Counts()
             store: dict = decisions if spec.kind == "decisions" else penalties
-            build = norm.decision if spec.kind == "decisions" else norm.penalty
-            merge = _merge_decision if spec.kind == "decisions" else _merge_penalty
+            build: Callable[[int, list[str]], tuple[Any, list]] = (
+                norm.decision if spec.kind == "decisions" else norm.penalty
+            )
+            merge: Callable[[Any, Any], str | None] = (
+                _merge_decision if spec.kind == "decisions" else _merge_penalty
+            )
             label = f"{source.name}/{spec.path}"
             for n, (row, cells) in enumerate(table.rows):
                 if progress is not None and n % 4096 == 0:

@@ -206,7 +206,11 @@ class FileNormaliser:
                     raise Rejected("missing_value", name)
                 continue
             values[name] = value
-            if (raw != value and not isinstance(value, list | date)) or (isinstance(value, date) and raw != value.isoformat()) or isinstance(value, list):
+            if (
+                (raw != value and not isinstance(value, list | date))
+                or (isinstance(value, date) and raw != value.isoformat())
+                or isinstance(value, list)
+            ):
                 original[name] = raw
         return values, original, withheld
 
@@ -230,7 +234,9 @@ class FileNormaliser:
             raise Rejected("missing_value", "credit_code", "no credit code of the registrant")
         kind = v["kind"]
         if kind == "cancellation" and "cancellation_ground" not in v:
-            raise Rejected("missing_value", "cancellation_ground", "a cancellation needs its ground")
+            raise Rejected(
+                "missing_value", "cancellation_ground", "a cancellation needs its ground"
+            )
         if kind == "change" and "change_field" not in v:
             raise Rejected("missing_value", "change_field", "a change needs the changed item")
         publisher = Publisher(
@@ -285,7 +291,7 @@ class FileNormaliser:
             raise Rejected("bad_cn_number", "cn_number", f"serial of a {cn_medium_type(cn)}")
         return Medium(
             name=v["medium_name"],
-            type=mtype,
+            type=mtype,  # type: ignore[arg-type]  # a MediumType: from the lookup or the table
             frequency=v.get("frequency"),
             channel=v.get("channel"),
             cn_number=cn,

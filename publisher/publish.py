@@ -14,6 +14,7 @@ from pathlib import Path
 
 import msgspec
 
+from .checks import check_tables
 from .config import UserError, decode_yaml
 from .database import build_database
 from .derive import DEFAULT_REGIME_END, derive
@@ -21,7 +22,7 @@ from .diff import diff_packages, diff_text
 from .flatten import flatten, in_release
 from .ingest import IngestResult, ingest
 from .model import Base
-from .package import check_tables, verify_files, write_package, write_workbook
+from .package import verify_files, write_package
 from .release import (
     Manifest,
     current_release,
@@ -32,6 +33,7 @@ from .release import (
     write_manifest,
 )
 from .tables import RESOURCE
+from .workbook import write_workbook
 
 
 class Bounds(Base, kw_only=True):

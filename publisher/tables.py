@@ -34,7 +34,7 @@ ISSN = r"^[0-9]{4}-[0-9]{3}[0-9X]$"
 
 def f(title: str, description: str, **kw: object) -> Meta:
     """Field metadata: Chinese title, English description, constraints."""
-    return Meta(title=title, description=description, **kw)  # type: ignore[arg-type]
+    return Meta(title=title, description=description, **kw)  # type: ignore[call-overload]
 
 
 Id = Annotated[str, f("标识", "Stable identifier derived from source values")]
@@ -44,7 +44,9 @@ DivisionCode = Annotated[
 CreditCode = Annotated[
     str, f("统一社会信用代码", "Unified social credit code (GB 32100)", pattern=CREDIT_CODE)
 ]
-Text = str
+CnNumber = Annotated[str, Meta(pattern=CN_NUMBER)]
+Issn = Annotated[str, Meta(pattern=ISSN)]
+Amount = Annotated[float, Meta(ge=0)]
 
 
 class Row(Base, kw_only=True):
@@ -52,13 +54,17 @@ class Row(Base, kw_only=True):
 
 
 class AuthorityRow(Row, kw_only=True):
+    """Registration authorities (登记机关), county level or above."""
+
     division_code: DivisionCode
     name: Annotated[str, f("登记机关", "Name of the registration authority")]
     level: Annotated[AuthorityLevel, f("层级", "Administrative level")]
-    division_name: Annotated[str, f("行政区划", "Name of the division (GB/T 2260)")]
+    division_name: Annotated[str | None, f("行政区划", "Name of the division (GB/T 2260)")] = None
 
 
 class PublisherRow(Row, kw_only=True):
+    """Publishers (广告发布单位): radio and TV stations, newspaper and periodical publishers, as last named."""
+
     id: Annotated[str, f("广告发布单位标识", "Registrant's credit code (or its sponsor's)")]
     name: Annotated[str, f("广告发布单位名称", "Publisher name, latest known")]
     kind: Annotated[PublisherKind, f("单位类型", "radio, tv, newspaper or periodical")]
@@ -76,6 +82,8 @@ class PublisherRow(Row, kw_only=True):
 
 
 class RegistrationRow(Row, kw_only=True):
+    """Registrations: one per publisher and authority, with the validity of the media licence it rests on (Art. 7)."""
+
     id: Id
     authority_code: DivisionCode
     publisher_id: Annotated[str, f("广告发布单位标识", "Publisher (registrant) id")]
@@ -87,6 +95,8 @@ class RegistrationRow(Row, kw_only=True):
 
 
 class MediumRow(Row, kw_only=True):
+    """Media (发布媒介) covered by a registration: frequencies, channels, newspapers, periodicals."""
+
     id: Id
     registration_id: Annotated[str, f("登记标识", "Registration covering this medium")]
     publisher_id: Annotated[str, f("广告发布单位标识", "Publisher id")]
@@ -94,16 +104,16 @@ class MediumRow(Row, kw_only=True):
     type: Annotated[MediumType, f("媒介类型", "Frequency, channel, newspaper or periodical")]
     frequency: Annotated[str | None, f("频率", "Radio frequency")] = None
     channel: Annotated[str | None, f("频道", "TV channel")] = None
-    cn_number: Annotated[
-        str | None, f("国内统一连续出版物号", "CN number XX-XXXX", pattern=CN_NUMBER)
-    ] = None
-    issn: Annotated[str | None, f("国际标准连续出版物号", "ISSN", pattern=ISSN)] = None
+    cn_number: Annotated[CnNumber | None, f("国内统一连续出版物号", "CN number XX-XXXX")] = None
+    issn: Annotated[Issn | None, f("国际标准连续出版物号", "ISSN")] = None
     licence_number: Annotated[str | None, f("许可证号", "Media licence number")] = None
     licence_valid_from: Annotated[date | None, f("许可证有效期起", "Licence validity start")] = None
     licence_valid_to: Annotated[date | None, f("许可证有效期至", "Licence validity end")] = None
 
 
 class StatusPeriodRow(Row, kw_only=True):
+    """Status of each registration over time, derived from the decision log: one row per run of days."""
+
     registration_id: Annotated[str, f("登记标识", "Registration id")]
     status: Annotated[Status, f("状态", "Status during the period")]
     valid_from: Annotated[date, f("起始日期", "First day of the period")]
@@ -112,6 +122,8 @@ class StatusPeriodRow(Row, kw_only=True):
 
 
 class DetailPeriodRow(Row, kw_only=True):
+    """Registration details (name, representative, address, media) over time, as changes took effect."""
+
     registration_id: Annotated[str, f("登记标识", "Registration id")]
     valid_from: Annotated[date, f("起始日期", "First day these details applied")]
     decision_id: Annotated[str, f("依据决定", "Decision that set these details")]
@@ -125,6 +137,8 @@ class DetailPeriodRow(Row, kw_only=True):
 
 
 class DecisionRow(Row, kw_only=True):
+    """Published registration decisions (grant, change, renewal, cancellation, revocation, withdrawal)."""
+
     id: Id
     decision_number: Annotated[str, f("决定书文号", "Decision number as published")]
     authority_code: DivisionCode
@@ -166,6 +180,8 @@ class DecisionRow(Row, kw_only=True):
 
 
 class DecisionChangeRow(Row, kw_only=True):
+    """Changed items of change decisions (准予变更), with old and new values."""
+
     decision_id: Annotated[str, f("决定标识", "Change decision id")]
     seq: Annotated[int, f("序号", "Order within the decision", ge=1)]
     field: Annotated[str, f("变更事项", "Changed item")]
@@ -175,6 +191,8 @@ class DecisionChangeRow(Row, kw_only=True):
 
 
 class NoticeRow(Row, kw_only=True):
+    """Notices (公告): one authority, one publication date, one or more decisions (Art. 16)."""
+
     id: Id
     notice_number: Annotated[str, f("公告编号", "Notice number")]
     authority_code: DivisionCode
@@ -185,6 +203,8 @@ class NoticeRow(Row, kw_only=True):
 
 
 class PenaltyRow(Row, kw_only=True):
+    """Administrative penalties in publicity on the release's as-of date (SAMR Order No. 45)."""
+
     id: Id
     decision_number: Annotated[str, f("处罚决定书文号", "Penalty decision number")]
     authority_code: DivisionCode
@@ -197,8 +217,8 @@ class PenaltyRow(Row, kw_only=True):
     publisher_id: Annotated[str | None, f("广告发布单位标识", "Publisher id, if registered")] = None
     violation: Annotated[Violation | None, f("违法行为类型", "Violation")] = None
     legal_basis: Annotated[str | None, f("处罚依据", "Legal basis")] = None
-    fine_amount: Annotated[float | None, f("罚款金额", "Fine in CNY", ge=0)] = None
-    confiscation_amount: Annotated[float | None, f("没收金额", "Confiscated in CNY", ge=0)] = None
+    fine_amount: Annotated[Amount | None, f("罚款金额", "Fine in CNY")] = None
+    confiscation_amount: Annotated[Amount | None, f("没收金额", "Confiscated in CNY")] = None
     publication_date: Annotated[date | None, f("公示日期", "Publication date")] = None
     facts: Annotated[str | None, f("违法事实", "Facts")] = None
     workdays_to_publication: Annotated[
@@ -214,6 +234,8 @@ class PenaltyRow(Row, kw_only=True):
 
 
 class AnomalyRow(Row, kw_only=True):
+    """Inconsistencies found in the decision log, reported rather than hidden."""
+
     code: Annotated[str, f("异常类型", "Anomaly code")]
     registration_id: Annotated[str | None, f("登记标识", "Registration id")] = None
     decision_id: Annotated[str | None, f("决定标识", "Decision id")] = None
@@ -221,6 +243,8 @@ class AnomalyRow(Row, kw_only=True):
 
 
 class LedgerRow(Row, kw_only=True):
+    """Every input row accounted for: read, published, merged, withheld, rejected, per source file."""
+
     source: Annotated[str, f("数据来源", "Source folder")]
     file: Annotated[str, f("文件", "File within the source")]
     kind: Annotated[str, f("记录类型", "decisions or penalties")]
@@ -260,20 +284,6 @@ RESOURCES: tuple[Resource, ...] = (
         (("registration_id", "registrations", "id"), ("publisher_id", "publishers", "id")),
     ),
     Resource(
-        "status_periods",
-        "登记状态期间",
-        StatusPeriodRow,
-        ("registration_id", "valid_from"),
-        (("registration_id", "registrations", "id"),),
-    ),
-    Resource(
-        "registration_details",
-        "登记事项期间",
-        DetailPeriodRow,
-        ("registration_id", "valid_from"),
-        (("registration_id", "registrations", "id"),),
-    ),
-    Resource(
         "notices",
         "公告",
         NoticeRow,
@@ -293,6 +303,20 @@ RESOURCES: tuple[Resource, ...] = (
         ),
     ),
     Resource(
+        "status_periods",
+        "登记状态期间",
+        StatusPeriodRow,
+        ("registration_id", "valid_from"),
+        (("registration_id", "registrations", "id"), ("decision_id", "decisions", "id")),
+    ),
+    Resource(
+        "registration_details",
+        "登记事项期间",
+        DetailPeriodRow,
+        ("registration_id", "valid_from"),
+        (("registration_id", "registrations", "id"), ("decision_id", "decisions", "id")),
+    ),
+    Resource(
         "decision_changes",
         "变更事项",
         DecisionChangeRow,
@@ -304,7 +328,10 @@ RESOURCES: tuple[Resource, ...] = (
         "行政处罚",
         PenaltyRow,
         ("id",),
-        (("authority_code", "authorities", "division_code"),),
+        (
+            ("authority_code", "authorities", "division_code"),
+            ("publisher_id", "publishers", "id"),
+        ),
     ),
     Resource("anomalies", "数据异常", AnomalyRow, ()),
     Resource("ledger", "处理台账", LedgerRow, ("source", "file")),

@@ -1,0 +1,165 @@
+"""Our own checks of the published tables: what ``frictionless validate`` would find, fast.
+
+Checks run column by column over the row Structs of :mod:`publisher.tables`:
+types, required values, enums, patterns, bounds, primary and foreign keys. Row
+numbers count the CSV header as row 1, as frictionless does.
+"""
+
+from __future__ import annotations
+
+import math
+import operator
+import re
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any, NamedTuple
+
+from . import tables as t
+from .package import _PY_TYPES, _no_gc, columns
+
+
+class Problem(NamedTuple):
+    resource: str
+    row: int | None  # CSV row number, header = 1 (as frictionless counts)
+    field: str | None
+    kind: str  # required, type, enum, pattern, minimum, …, primary-key, foreign-key
+    message: str
+
+    def __str__(self) -> str:
+        where = f" row {self.row}" if self.row is not None else ""
+        what = f" {self.field}" if self.field else ""
+        return f"{self.resource}{where}{what}: {self.message}"
+
+
+def check_tables(tables: Mapping[str, Sequence[t.Row]], *, limit: int = 20) -> list[str]:
+    """Human-readable problems frictionless would report; empty: the tables are valid.
+
+    Checks types, required (None or ""), enum, pattern, bounds, primary keys (unique,
+    not all empty) and foreign keys (a null reference is allowed), column by column.
+    Rows are numbered as in the CSV, header = row 1; at most ``limit`` rows are listed
+    per (resource, field, problem), then one line counts the rest.
+    """
+    return [str(p) for p in find_problems(tables, limit=limit)]
+
+
+_Agg = Callable[[Iterable[Any]], Any]
+_same: Callable[[Any], Any] = operator.pos  # identity for numbers
+# Table Schema bound → (aggregate that must pass, comparison, measure of a value)
+_BOUNDS: dict[str, tuple[_Agg, Callable[[Any, Any], bool], Callable[[Any], Any]]] = {
+    "minimum": (min, operator.ge, _same),
+    "maximum": (max, operator.le, _same),
+    "exclusiveMinimum": (min, operator.gt, _same),
+    "exclusiveMaximum": (max, operator.lt, _same),
+    "minLength": (min, operator.ge, len),
+    "maxLength": (max, operator.le, len),
+}
+
+
+def find_problems(tables: Mapping[str, Sequence[t.Row]], *, limit: int = 20) -> list[Problem]:
+    """Check every table column by column; at most ``limit`` rows per (field, kind)."""
+    out: list[Problem] = []
+    values: dict[tuple[str, str], set[Any]] = {}  # referenced (resource, field) → values
+    with _no_gc():
+        for res in t.RESOURCES:
+            for _, target, field in res.foreign_keys:
+                if target in tables and (target, field) not in values:
+                    try:
+                        col = _column_values(tables[target], field)
+                    except AttributeError:  # rows of the wrong Struct: reported below
+                        col = [getattr(r, field, None) for r in tables[target]]
+                    values[target, field] = set(col) - {None}
+        for res in t.RESOURCES:
+            if res.name in tables:
+                out += _check_resource(res, tables[res.name], values, limit)
+    return out
+
+
+def _column_values(rows: Sequence[t.Row], name: str) -> list[Any]:
+    col = list(map(operator.attrgetter(name), rows))
+    if "" in col:  # frictionless reads "" as missing
+        col = [None if v == "" else v for v in col]
+    return col
+
+
+def _check_resource(
+    res: t.Resource,
+    rows: Sequence[t.Row],
+    values: dict[tuple[str, str], set[Any]],
+    limit: int,
+) -> list[Problem]:
+    out: list[Problem] = []
+
+    def report(bad: Iterable[int], field: str | None, kind: str, message: str) -> None:
+        rows_ = list(bad)
+        for i in rows_[:limit]:
+            out.append(Problem(res.name, i + 2, field, kind, message))
+        if len(rows_) > limit:
+            more = f"{message} (and {len(rows_) - limit} more rows)"
+            out.append(Problem(res.name, None, field, kind, more))
+
+    if set(map(type, rows)) - {res.row}:
+        bad = (i for i, r in enumerate(rows) if type(r) is not res.row)
+        report(bad, None, "type", f"not a {res.row.__name__}")
+        return out
+    cols: dict[str, list[Any]] = {}
+    for c in columns(res.row):
+        col = cols[c.name] = list(map(operator.attrgetter(c.name), rows))
+        kinds = set(map(type, col))
+        if str in kinds and "" in col:  # frictionless reads "" as missing
+            col = cols[c.name] = [None if v == "" else v for v in col]
+            kinds.add(type(None))
+        allowed = _PY_TYPES[c.type]
+        if kinds - allowed - {type(None)}:
+            bad = (i for i, v in enumerate(col) if v is not None and type(v) not in allowed)
+            report(bad, c.name, "type", f"not of type {c.type}")
+            continue
+        nulls = type(None) in kinds
+        if c.required and nulls:
+            report((i for i, v in enumerate(col) if v is None), c.name, "required", "missing")
+        if not c.enum and not c.constraints and c.type != "number":
+            continue
+        present = [v for v in col if v is not None] if nulls else col
+        if c.type == "number" and not all(map(math.isfinite, present)):
+            bad = (i for i, v in enumerate(col) if v is not None and not math.isfinite(v))
+            report(bad, c.name, "type", "not a finite number")
+            continue
+        unique = set(present) if c.enum or "pattern" in c.constraints else set()
+        if c.enum and (wrong := unique - set(c.enum)):
+            bad = (i for i, v in enumerate(col) if v in wrong)
+            report(bad, c.name, "enum", f"not one of {', '.join(map(str, c.enum))}")
+        if pattern := c.constraints.get("pattern"):
+            rx = re.compile(pattern)
+            if wrong := {v for v in unique if not rx.fullmatch(v)}:
+                bad = (i for i, v in enumerate(col) if v in wrong)
+                report(bad, c.name, "pattern", f"does not match {pattern}")
+        for key, (agg, ok, measure) in _BOUNDS.items():
+            bound = c.constraints.get(key)
+            if bound is not None and present and not ok(agg(map(measure, present)), bound):
+                bad = (i for i, v in enumerate(col) if v is not None and not ok(measure(v), bound))
+                report(bad, c.name, key, f"{key} is {bound}")
+    if res.primary_key:
+        label = ", ".join(res.primary_key)
+        keys: list[Any] = (
+            cols[res.primary_key[0]]
+            if len(res.primary_key) == 1
+            else list(zip(*(cols[k] for k in res.primary_key), strict=True))
+        )
+        null = None if len(res.primary_key) == 1 else (None,) * len(res.primary_key)
+        if null in keys:  # frictionless: "cells composing the primary keys are all None"
+            bad = (i for i, k in enumerate(keys) if k == null)
+            report(bad, label, "primary-key", f"primary key ({label}) is empty")
+        if len(set(keys)) != len(keys):
+            seen: dict[Any, int] = {}
+            dups = (i for i, k in enumerate(keys) if k != null and seen.setdefault(k, i) != i)
+            report(dups, label, "primary-key", f"duplicate primary key ({label})")
+    for name, target, field in res.foreign_keys:
+        col = cols[name]
+        if (target, field) not in values:
+            out.append(Problem(res.name, None, name, "foreign-key", f"no resource {target}"))
+            continue
+        if dangling := set(col) - values[target, field] - {None}:
+            bad = (i for i, v in enumerate(col) if v in dangling)
+            report(bad, name, "foreign-key", f"not found in {target}.{field}")
+    return out
+
+
+# ---- Excel -------------------------------------------------------------------------
