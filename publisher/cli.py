@@ -188,6 +188,7 @@ def parse_day(value: str | None, option: str) -> date | None:
 @click.option("--as-of", "as_of", help="Release as of this date (YYYY-MM-DD); default: today.")
 @click.option("--version", "version", help="Release version (SemVer); default: the next 1.N.0.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no tables.")
+@click.option("--verbose", "-v", is_flag=True, help="Print each build step on stderr.")
 @user_errors
 def publish_command(
     sources: tuple[Path, ...],
@@ -196,6 +197,7 @@ def publish_command(
     as_of: str | None,
     version: str | None,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Build a release from SOURCES and switch it in atomically.
 
@@ -218,7 +220,7 @@ def publish_command(
             config=config,
             as_of=day,
             version=version,
-            step=(lambda s: err.log(s)) if show else None,
+            step=(lambda s: click.echo(f"adreg: step {s}", err=True)) if verbose else None,
             progress=update,
         )
     if not quiet:

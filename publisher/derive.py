@@ -419,6 +419,12 @@ def _fold(rid: str, group: list[Decision], regime_end: date, out: _Out) -> None:
     terminal: Decision | None = None
     for d in group[start:]:
         if terminal is not None:
+            if (
+                d.kind == "cancellation"
+                and terminal.kind in ("revocation", "withdrawal")
+                and d.cancellation_ground in ("registration_revoked", None)
+            ):
+                continue  # Art. 9(3): the cancellation a revocation or withdrawal calls for
             detail = (
                 f"{d.kind} on {d.decision_date} after {terminal.kind} of {terminal.decision_date}"
             )

@@ -59,6 +59,7 @@ def _descriptor(folder: Path) -> dict:
 
 
 def _rows(path: Path, key_fields: list[str]) -> Iterator[tuple[str, list[str], list[str]]]:
+    csv.field_size_limit(1 << 30)  # notice bodies and originals can exceed the 128 KiB default
     with path.open(encoding="utf-8", newline="") as fh:
         reader = csv.reader(fh)
         header = next(reader, [])

@@ -493,3 +493,19 @@ def test_new_credit_code_keeps_the_registration():
     assert runs(only(result))[-1] == ("cancelled", date(2018, 6, 1), None, "x")
     assert result.registrations[0].registrant_credit_code == CODE_B
     assert codes(result) == ["decision_after_end"]  # the withdrawal, after the cancellation
+
+
+def test_cancellation_after_revocation_is_what_article_9_3_asks_for():
+    """Art. 9(3): a revoked or withdrawn registration is then cancelled; that is no anomaly."""
+    grant = dec("g", "grant", date(2017, 1, 5), media=[channel(date(2025, 12, 31))])
+    for kind in ("revocation", "withdrawal"):
+        end = dec("e", kind, date(2018, 3, 1))
+        cancel = msgspec.structs.replace(
+            dec("c", "cancellation", date(2018, 3, 20)), cancellation_ground="registration_revoked"
+        )
+        result = derive([grant, end, cancel])
+        assert codes(result) == []
+        assert runs(only(result))[-1] == (END_STATUS[kind], date(2018, 3, 1), None, "e")
+        # A cancellation on another ground after the end is still reported.
+        other = derive([grant, end, dec("c", "cancellation", date(2018, 3, 20))])
+        assert codes(other) == ["decision_after_end"]
