@@ -14,7 +14,8 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from . import tables as t
-from .package import _PY_TYPES, _no_gc, columns
+from .package import _PY_TYPES, columns
+from .runtime import paused_gc
 
 
 class Problem(NamedTuple):
@@ -58,7 +59,7 @@ def find_problems(tables: Mapping[str, Sequence[t.Row]], *, limit: int = 20) -> 
     """Check every table column by column; at most ``limit`` rows per (field, kind)."""
     out: list[Problem] = []
     values: dict[tuple[str, str], set[Any]] = {}  # referenced (resource, field) → values
-    with _no_gc():
+    with paused_gc():
         for res in t.RESOURCES:
             for _, target, field in res.foreign_keys:
                 if target in tables and (target, field) not in values:

@@ -28,7 +28,6 @@ The rules, which ``tests/test_derive.py`` restates as a day-by-day reference:
 from __future__ import annotations
 
 import bisect
-import gc
 import hashlib
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
@@ -38,6 +37,7 @@ from typing import Literal
 import msgspec
 
 from .model import Base, Decision, Medium, Publisher
+from .runtime import paused_gc
 from .values import BadValue, parse_date
 
 # Last day on which registration was required (inclusive). The amended Advertising Law of
@@ -302,13 +302,8 @@ def derive(decisions: Iterable[Decision], *, regime_end: date = DEFAULT_REGIME_E
     The cyclic garbage collector is paused meanwhile: the fold allocates millions of small
     objects that form no cycles, and collections would rescan the whole log each time.
     """
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():
         return _derive(decisions, regime_end)
-    finally:
-        if enabled:
-            gc.enable()
 
 
 def _derive(decisions: Iterable[Decision], regime_end: date) -> Derived:

@@ -9,17 +9,19 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
 import msgspec
 
-from .config import AuthorityConfig, Source, UserError, load_source
+from .config import AuthorityConfig, FileConfig, Source, UserError, load_source
 from .divisions import division
 from .extract import column_indexes, open_table
 from .ledger import Counts, FileLedger, Ledger, SourceLedger, reason_key
 from .model import Authority, Decision, Penalty, RowOutcome, WithheldValue
 from .normalise import FileNormaliser, Rejected, Withheld
+from .runtime import paused_gc
 
 LEVEL_ORDER = {"county": 0, "prefecture": 1, "province": 2}
 Progress = Callable[[str, int, int], None]
@@ -106,6 +108,97 @@ def _merge_penalty(old: Penalty, new: Penalty) -> str | None:
     return None
 
 
+BATCH = 2048
+
+
+class _Run:
+    """What an ingest run accumulates: the merged records and every row's outcome."""
+
+    def __init__(self, authorities: dict[str, Authority]) -> None:
+        self.authorities = authorities
+        self.decisions: dict[str, Decision] = {}
+        self.penalties: dict[str, Penalty] = {}
+        self.rows: list[RowOutcome] = []
+        self.withheld_values: list[WithheldValue] = []
+
+    def file(self, source: Source, spec: FileConfig, progress: Progress | None) -> FileLedger:
+        """Read, normalise and merge one file; count each of its rows once."""
+        path = source.folder / spec.path
+        table = open_table(path, spec)
+        try:
+            index = column_indexes(table, spec, path)
+        except UserError:
+            table.close()
+            raise
+        norm = FileNormaliser(source, spec, spec.path, table.sheet, index, self.authorities)
+        counts = Counts()
+        decisions = spec.kind == "decisions"
+        store: dict[str, Any] = self.decisions if decisions else self.penalties
+        merge: Callable[[Any, Any], str | None] = _merge_decision if decisions else _merge_penalty
+        label = f"{source.name}/{spec.path}"
+        where: dict[str, Any] = {"source": source.name, "file": spec.path, "sheet": table.sheet}
+        rows = iter(table.rows)
+        while batch := list(islice(rows, BATCH)):
+            if progress is not None:
+                progress(label, table.position(), table.size)
+            for row, record, withheld in norm.batch(batch):
+                outcome: RowOutcome | None = None
+                if isinstance(record, Rejected):
+                    outcome = RowOutcome(
+                        **where,
+                        row=row,
+                        outcome="rejected",
+                        reason=record.reason,
+                        field=record.field,
+                        detail=record.detail or None,
+                    )
+                elif isinstance(record, Withheld):
+                    outcome = RowOutcome(**where, row=row, outcome="withheld", reason=record.reason)
+                else:
+                    old = store.get(record.id)
+                    if old is None:
+                        store[record.id] = record
+                    else:
+                        conflict = merge(old, record)
+                        outcome = RowOutcome(
+                            **where,
+                            row=row,
+                            outcome="rejected" if conflict else "merged",
+                            reason="conflicting_duplicate" if conflict else "duplicate",
+                            field=conflict,
+                            record_id=record.id,
+                        )
+                    if outcome is None or outcome.outcome == "merged":
+                        self.withheld_values.extend(
+                            WithheldValue(
+                                **where, row=row, field=f, reason=why, record_id=record.id
+                            )
+                            for f, why in withheld
+                        )
+                if outcome is None:
+                    counts.add("published")
+                else:
+                    counts.add(outcome.outcome)
+                    self.rows.append(outcome)
+        if progress is not None:
+            progress(label, table.size, table.size)
+        bounds = spec.expect_rows
+        if bounds is not None and (
+            counts.read < bounds.min or (bounds.max is not None and counts.read > bounds.max)
+        ):
+            raise UserError(
+                f"{path}: {counts.read} data rows, expected {bounds.min}..{bounds.max or '∞'} "
+                "(expect_rows in source.yml): not publishing"
+            )
+        return FileLedger(
+            file=spec.path,
+            kind=spec.kind,
+            counts=counts,
+            sheet=table.sheet,
+            encoding=table.encoding,
+        )
+
+
 def ingest(folders: Iterable[str | Path], progress: Progress | None = None) -> IngestResult:
     """Read every source folder and return the merged log and its ledger."""
     sources = [load_source(f) for f in folders]
@@ -113,120 +206,21 @@ def ingest(folders: Iterable[str | Path], progress: Progress | None = None) -> I
     if dup := [n for n, c in names.items() if c > 1]:
         raise UserError(f"source folder named {dup[0]!r} given more than once")
     sources.sort(key=lambda s: (LEVEL_ORDER[s.config.authority.level], s.name))
-    authorities = authorities_of(sources)
-    decisions: dict[str, Decision] = {}
-    penalties: dict[str, Penalty] = {}
-    rows: list[RowOutcome] = []
-    withheld_values: list[WithheldValue] = []
+    run = _Run(authorities_of(sources))
     source_ledgers = []
     for source in sources:
-        file_ledgers = []
-        reasons: Counter[str] = Counter()
-        for spec in source.config.files:
-            path = source.folder / spec.path
-            table = open_table(path, spec)
-            try:
-                index = column_indexes(table, spec, path)
-            except UserError:
-                table.close()
-                raise
-            norm = FileNormaliser(source, spec, spec.path, table.sheet, index, authorities)
-            counts = Counts()
-            store: dict = decisions if spec.kind == "decisions" else penalties
-            build: Callable[[int, list[str]], tuple[Any, list]] = (
-                norm.decision if spec.kind == "decisions" else norm.penalty
-            )
-            merge: Callable[[Any, Any], str | None] = (
-                _merge_decision if spec.kind == "decisions" else _merge_penalty
-            )
-            label = f"{source.name}/{spec.path}"
-            for n, (row, cells) in enumerate(table.rows):
-                if progress is not None and n % 4096 == 0:
-                    progress(label, table.position(), table.size)
-                outcome: RowOutcome | None = None
-                try:
-                    record, withheld = build(row, cells)
-                except Rejected as exc:
-                    outcome = RowOutcome(
-                        source=source.name,
-                        file=spec.path,
-                        sheet=table.sheet,
-                        row=row,
-                        outcome="rejected",
-                        reason=exc.reason,
-                        field=exc.field,
-                        detail=exc.detail or None,
-                    )
-                except Withheld as exc:
-                    outcome = RowOutcome(
-                        source=source.name,
-                        file=spec.path,
-                        sheet=table.sheet,
-                        row=row,
-                        outcome="withheld",
-                        reason=exc.reason,
-                    )
-                else:
-                    old = store.get(record.id)
-                    if old is None:
-                        store[record.id] = record
-                        counts.add("published")
-                    else:
-                        conflict = merge(old, record)
-                        outcome = RowOutcome(
-                            source=source.name,
-                            file=spec.path,
-                            sheet=table.sheet,
-                            row=row,
-                            outcome="rejected" if conflict else "merged",
-                            reason=("conflicting_duplicate" if conflict else "duplicate"),
-                            field=conflict,
-                            record_id=record.id,
-                        )
-                    if outcome is None or outcome.outcome == "merged":
-                        for field, why in withheld:
-                            withheld_values.append(
-                                WithheldValue(
-                                    source=source.name,
-                                    file=spec.path,
-                                    sheet=table.sheet,
-                                    row=row,
-                                    field=field,
-                                    reason=why,
-                                    record_id=record.id,
-                                )
-                            )
-                if outcome is not None:
-                    counts.add(outcome.outcome)
-                    rows.append(outcome)
-                    reasons[reason_key(outcome)] += 1
-            if progress is not None:
-                progress(label, table.size, table.size)
-            bounds = spec.expect_rows
-            if bounds is not None and (
-                counts.read < bounds.min or (bounds.max is not None and counts.read > bounds.max)
-            ):
-                raise UserError(
-                    f"{path}: {counts.read} data rows, expected {bounds.min}..{bounds.max or '∞'} "
-                    "(expect_rows in source.yml): not publishing"
-                )
-            file_ledgers.append(
-                FileLedger(
-                    file=spec.path,
-                    kind=spec.kind,
-                    counts=counts,
-                    sheet=table.sheet,
-                    encoding=table.encoding,
-                )
-            )
+        first = len(run.rows)
+        with paused_gc():
+            files = [run.file(source, spec, progress) for spec in source.config.files]
         total = Counts()
-        for f in file_ledgers:
+        for f in files:
             total.absorb(f.counts)
+        reasons = Counter(reason_key(r) for r in run.rows[first:])
         source_ledgers.append(
             SourceLedger(
                 source=source.name,
                 authority_code=source.config.authority.division_code,
-                files=file_ledgers,
+                files=files,
                 counts=total,
                 reasons=dict(sorted(reasons.items())),
             )
@@ -240,8 +234,8 @@ def ingest(folders: Iterable[str | Path], progress: Progress | None = None) -> I
         sources=source_ledgers,
         total=grand,
         reasons=dict(sorted(all_reasons.items())),
-        rows=rows,
-        withheld_values=withheld_values,
+        rows=run.rows,
+        withheld_values=run.withheld_values,
     )
     ledger.check()
-    return IngestResult(authorities, decisions, penalties, ledger)
+    return IngestResult(run.authorities, run.decisions, run.penalties, ledger)

@@ -14,8 +14,11 @@ from typing import Literal
 import msgspec
 
 
-class Base(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True):
+class Base(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True, gc=False):
     """Shared base: unknown keys are errors, defaults are not written.
+
+    ``gc=False``: records hold no reference cycles, so the cyclic garbage collector need
+    not track millions of them (less memory, and no collector pauses while ingesting).
 
     msgspec does not inherit ``kw_only``: subclasses say ``kw_only=True`` again.
     """

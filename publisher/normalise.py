@@ -8,7 +8,7 @@ dates, labels, names and codes on thousands of rows.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
 
@@ -16,9 +16,12 @@ from .config import FileConfig, Lookups, Source, base_lookups
 from .extract import EXCEL_ERRORS
 from .fields import FIELDS, Field
 from .model import Authority, Change, Decision, Medium, Penalty, Provenance, Publisher
-from .personal import find_personal
+from .personal import HAS_DIGITS, find_personal
 from .values import (
+    NUMBER_TABLE,
     REGIME_START,
+    SPACES,
+    TEXT_TABLE,
     BadValue,
     clean_number,
     clean_text,
@@ -31,6 +34,9 @@ from .values import (
     parse_money,
 )
 
+# Parsers whose raw values repeat enough to be worth a memo: dates, labels, amounts.
+CACHED = frozenset(["date", "lookup", "multi_lookup", "money", "cn_number", "issn"])
+SEP = "\x00"  # joins a column's cells for one-pass cleaning; never in a cleaned value
 MULTI_SEPARATORS = str.maketrans({c: "、" for c in ",，;；/|+"})
 CACHE_MAX_CHARS = 100
 DEFAULT_MEDIUM = {
@@ -39,6 +45,13 @@ DEFAULT_MEDIUM = {
     "newspaper": "newspaper",
     "periodical": "periodical",
 }
+
+
+# A normalised cell: (value or None, original text where it differs, problem or None).
+# A problem is (reason, field, detail) for a rejection, or (None, field, kind) for
+# personal data withheld from the field.
+Cell = tuple[Any, str | None, tuple | None]
+EMPTY: Cell = (None, None, None)
 
 
 class Rejected(Exception):
@@ -102,8 +115,11 @@ class FileNormaliser:
             for name in self.fields
             if name in index or name in spec.defaults
         ]
-        self.caches: dict[str, dict[str, Any]] = {}
-        self.scanned: dict[str, str | None] = {}
+        self.caches: dict[str, dict[str, Cell]] = {name: {} for name, *_ in self.plan}
+        self.parsers = {name: self._parser(spec) for name, _i, _d, spec in self.plan}
+        self.names = [name for name, *_ in self.plan]
+        self.empties: dict[str, Cell] = {}
+        self.width = 1 + max((i for _n, i, _d, _s in self.plan if i is not None), default=-1)
 
     # -- value parsing -------------------------------------------------------------------
 
@@ -123,6 +139,8 @@ class FileNormaliser:
             return parse_issn
         if p == "money":
             return parse_money
+        if p == "personal":
+            return clean_text  # never called: personal cells are withheld unread
         table = self.lookups[spec.lookup or ""]
         if p == "lookup":
 
@@ -147,75 +165,146 @@ class FileNormaliser:
 
         return multi
 
-    def parse(self, spec: Field, raw: str) -> Any:
-        cache = self.caches.get(spec.name)
-        if cache is None:
-            cache = self.caches[spec.name] = {}
-            cache["__parser__"] = self._parser(spec)
-        hit = cache.get(raw, cache)
-        if hit is cache:
-            try:
-                hit = cache["__parser__"](raw)
-            except BadValue as exc:
-                hit = exc
-            # Only short values repeat (dates, codes, labels, names); caching long free
-            # text would keep a copy of the whole column in memory.
-            if len(cache) < 200_000 and len(raw) <= CACHE_MAX_CHARS:
-                cache[raw] = hit
-        if isinstance(hit, BadValue):
-            # A detail quotes the value: drop it when the value carries personal data.
-            detail = "" if find_personal(hit.detail) else hit.detail
-            raise Rejected(hit.reason, spec.name, detail)
-        return hit
-
-    # -- rows ----------------------------------------------------------------------------
-
-    def values(self, cells: list[str]) -> tuple[dict[str, Any], dict[str, str], list[tuple]]:
-        """Typed values, original texts (where they differ), and withheld (field, reason)."""
-        values: dict[str, Any] = {}
-        original: dict[str, str] = {}
-        withheld: list[tuple[str, str]] = []
-        width = len(cells)
-        for name, i, default, spec in self.plan:
-            raw = cells[i] if i is not None and i < width else ""
-            if not raw or raw.isspace():
-                raw = default
-                if not raw:
-                    if spec.required:
-                        raise Rejected("missing_value", name)
-                    continue
-            if raw in EXCEL_ERRORS:
-                raise Rejected("formula_error", name, f"cell holds the Excel error {raw}")
-            if spec.parser == "personal":
-                withheld.append((name, name))
-                continue
-            value = self.parse(spec, raw)
-            if spec.scan_personal:
-                found = self.scanned.get(value, "")
-                if found == "":
-                    found = find_personal(value)
-                    if len(value) <= CACHE_MAX_CHARS and len(self.scanned) < 200_000:
-                        self.scanned[value] = found
-                if found:
-                    if spec.required:
-                        raise Rejected("personal_data", name, f"a required field holds a {found}")
-                    withheld.append((name, found))
-                    continue
-            if value == "" or value == []:
+    def _cell(self, spec: Field, raw: str, default: str) -> Cell:
+        """What one raw cell of a field comes to: (value, original text, problem)."""
+        if not raw or raw.isspace():
+            if not default:
+                return (None, None, ("missing_value", spec.name, "")) if spec.required else EMPTY
+            raw = default
+        if raw in EXCEL_ERRORS:
+            return (None, None, ("formula_error", spec.name, f"cell holds the Excel error {raw}"))
+        if spec.parser == "personal":
+            return (None, None, (None, spec.name, spec.name))
+        try:
+            value = self.parsers[spec.name](raw)
+        except BadValue as exc:
+            # A detail may quote the value: drop it when the value carries personal data.
+            detail = "" if find_personal(exc.detail) else exc.detail
+            return (None, None, (exc.reason, spec.name, detail))
+        if value == "" or value == []:
+            return (None, None, ("missing_value", spec.name, "")) if spec.required else EMPTY
+        if spec.scan_personal:
+            found = find_personal(value)
+            if found:
                 if spec.required:
-                    raise Rejected("missing_value", name)
+                    return (None, None, ("personal_data", spec.name, f"holds a {found}"))
+                return (None, None, (None, spec.name, found))
+        if isinstance(value, date):
+            text = value.isoformat()
+        elif isinstance(value, list):
+            text = ""
+        else:
+            text = str(value)
+        return (value, raw if raw != text else None, None)
+
+    def _empty(self, spec: Field, default: str) -> Cell:
+        """The cell of an empty raw value: the same for every row of the file."""
+        cell = self.empties.get(spec.name)
+        if cell is None:
+            cell = self.empties[spec.name] = self._cell(spec, "", default)
+        return cell
+
+    def text_column(self, spec: Field, raw: list[str], default: str) -> list[Cell] | None:
+        """Text and number columns, cleaned in one pass over the joined column (C speed).
+
+        Cells that need a closer look (empty, an Excel error, digits that may be a phone
+        or ID-card number) go through :meth:`_cell`; None if the column can't be joined.
+        """
+        joined = SEP.join(raw)
+        if joined.count(SEP) != len(raw) - 1:
+            return None
+        cleaned = joined.translate(TEXT_TABLE if spec.parser == "text" else NUMBER_TABLE)
+        if "  " in cleaned:
+            cleaned = SPACES.sub(" ", cleaned)
+        values = list(map(str.strip, cleaned.split(SEP)))
+        out: list[Cell] = [
+            (v, r if r != v else None, None) for r, v in zip(raw, values, strict=True)
+        ]
+        scan = HAS_DIGITS.search if spec.scan_personal else None
+        special = [
+            k
+            for k, v in enumerate(values)
+            if not v or v in EXCEL_ERRORS or (scan is not None and scan(v))
+        ]
+        if special:
+            cells = self.column(spec, [raw[k] for k in special], default, fast=False)
+            for k, cell in zip(special, cells, strict=True):
+                out[k] = cell
+        return out
+
+    def column(self, spec: Field, raw: list[str], default: str, fast: bool = True) -> list[Cell]:
+        """A field's cells for a batch of rows, memoised per distinct raw text."""
+        if fast and spec.parser in ("text", "number"):
+            cells = self.text_column(spec, raw, default)
+            if cells is not None:
+                return cells
+        if spec.parser not in CACHED:
+            return [self._cell(spec, r, default) if r else self._empty(spec, default) for r in raw]
+        cache = self.caches[spec.name]
+        get = cache.get
+        out: list[Any] = [get(r) for r in raw]
+        for k, cell in enumerate(out):
+            if cell is None:
+                r = raw[k]
+                cell = out[k] = self._cell(spec, r, default)
+                # Only short values repeat (dates, codes, labels, names); caching long free
+                # text would keep a copy of the whole column in memory.
+                if len(r) <= CACHE_MAX_CHARS and len(cache) < 200_000:
+                    cache[r] = cell
+        return out
+
+    def batch(self, rows: list[tuple[int, list[str]]]) -> Iterator[tuple[int, Any, list]]:
+        """Normalise a batch of rows column by column; yield (row, record or exception, withheld).
+
+        The record is a Decision or Penalty; the exception a :class:`Rejected` or
+        :class:`Withheld`; withheld lists (field, reason) of personal data removed.
+        """
+        width = self.width
+        matrix = [c if len(c) >= width else c + [""] * (width - len(c)) for _, c in rows]
+        n = len(rows)
+        empty = [""] * n
+        problems: list[tuple | None] = [None] * n
+        withheld: list[list | None] = [None] * n
+        originals: list[dict[str, str] | None] = [None] * n
+        columns = []
+        for name, i, default, spec in self.plan:
+            cells = self.column(spec, [c[i] for c in matrix] if i is not None else empty, default)
+            columns.append([c[0] for c in cells])
+            flagged = [k for k, c in enumerate(cells) if c[1] is not None or c[2] is not None]
+            for k in flagged:
+                _value, original, problem = cells[k]
+                if problem is not None:
+                    if problem[0] is None:  # personal data withheld from this field
+                        held = withheld[k]
+                        if held is None:
+                            held = withheld[k] = []
+                        held.append((problem[1], problem[2]))
+                    elif problems[k] is None:
+                        problems[k] = problem
+                elif original is not None:
+                    if originals[k] is None:
+                        originals[k] = {}
+                    originals[k][name] = original  # type: ignore[index]
+        build = self.decision if self.kind == "decisions" else self.penalty
+        names = self.names
+        for k, ((row, _), values) in enumerate(zip(rows, zip(*columns, strict=True), strict=True)):
+            problem = problems[k]
+            if problem is not None:
+                yield row, Rejected(*problem), []
                 continue
-            values[name] = value
-            if (
-                (raw != value and not isinstance(value, list | date))
-                or (isinstance(value, date) and raw != value.isoformat())
-                or isinstance(value, list)
-            ):
-                original[name] = raw
-        return values, original, withheld
+            v = dict(zip(names, values, strict=True))
+            held = withheld[k] or []
+            try:
+                record = build(row, v, originals[k] or {}, held)
+            except (Rejected, Withheld) as exc:
+                yield row, exc, []
+                continue
+            yield row, record, held
+
+    # -- records ---------------------------------------------------------------------------
 
     def authority_of(self, values: dict[str, Any]) -> str:
-        code: str = values.get("authority", self.authority_code)
+        code: str = values.get("authority") or self.authority_code
         if code not in self.known_authorities:
             raise Rejected("unknown_authority", "authority", "not declared in any source.yml")
         return code
@@ -223,8 +312,9 @@ class FileNormaliser:
     def provenance(self, row: int) -> Provenance:
         return Provenance(source=self.source.name, file=self.file, sheet=self.sheet, row=row)
 
-    def decision(self, row: int, cells: list[str]) -> tuple[Decision, list[tuple]]:
-        v, original, withheld = self.values(cells)
+    def decision(
+        self, row: int, v: dict[str, Any], original: dict[str, str], withheld: list[tuple]
+    ) -> Decision:
         if v["kind"] == "refusal":
             raise Withheld("refusal")
         if v["decision_date"] < REGIME_START:
@@ -233,11 +323,11 @@ class FileNormaliser:
         if credit is None and v.get("sponsor_credit_code") is None:
             raise Rejected("missing_value", "credit_code", "no credit code of the registrant")
         kind = v["kind"]
-        if kind == "cancellation" and "cancellation_ground" not in v:
+        if kind == "cancellation" and v.get("cancellation_ground") is None:
             raise Rejected(
                 "missing_value", "cancellation_ground", "a cancellation needs its ground"
             )
-        if kind == "change" and "change_field" not in v:
+        if kind == "change" and v.get("change_field") is None:
             raise Rejected("missing_value", "change_field", "a change needs the changed item")
         publisher = Publisher(
             name=v["publisher_name"],
@@ -248,9 +338,9 @@ class FileNormaliser:
             sponsor_name=v.get("sponsor_name"),
             sponsor_credit_code=v.get("sponsor_credit_code"),
         )
-        media = [self.medium(v)] if "medium_name" in v else []
+        media = [self.medium(v)] if v.get("medium_name") is not None else []
         changes = []
-        if "change_field" in v:
+        if v.get("change_field") is not None:
             changes.append(
                 Change(
                     field=v["change_field"],
@@ -280,7 +370,7 @@ class FileNormaliser:
             original=original,
             provenance=[self.provenance(row)],
         )
-        return decision, withheld
+        return decision
 
     def medium(self, v: dict[str, Any]) -> Medium:
         cn = v.get("cn_number")
@@ -301,12 +391,13 @@ class FileNormaliser:
             licence_valid_to=v.get("licence_valid_to"),
         )
 
-    def penalty(self, row: int, cells: list[str]) -> tuple[Penalty, list[tuple]]:
-        v, original, withheld = self.values(cells)
+    def penalty(
+        self, row: int, v: dict[str, Any], original: dict[str, str], withheld: list[tuple]
+    ) -> Penalty:
         kinds = v["penalty_kinds"]
         if set(kinds) == {"warning"}:
             raise Withheld("warning_only")
-        if "fine" in kinds and "fine_amount" not in v:
+        if "fine" in kinds and v.get("fine_amount") is None:
             raise Rejected("missing_value", "fine_amount", "a fine needs its amount")
         authority = self.authority_of(v)
         penalty = Penalty(
@@ -327,4 +418,4 @@ class FileNormaliser:
             original=original,
             provenance=[self.provenance(row)],
         )
-        return penalty, withheld
+        return penalty

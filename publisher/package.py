@@ -9,14 +9,12 @@ Row numbers in problems count the CSV header as row 1, as frictionless does.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import json
 import operator
 import re
 import types
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from functools import cache
@@ -27,6 +25,7 @@ from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_ori
 import msgspec
 
 from . import tables as t
+from .runtime import paused_gc
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 # Decisions of state organs are not protected by copyright (Copyright Law of the PRC,
@@ -247,19 +246,6 @@ def _csv_lines(row: type[t.Row], chunk: Sequence[t.Row]) -> str:
     return "\r\n".join(map(",".join, zip(*texts, strict=True))) + "\r\n"
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic GC: bulk work makes millions of acyclic tuples and strings, and
-    the collections they trigger would otherwise cost as much as the work (measured)."""
-    was = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was:
-            gc.enable()
-
-
 def _write_csv(path: Path, row: type[t.Row], rows: Iterable[t.Row]) -> tuple[int, int, str]:
     """Stream ``rows`` to ``path``; return (rows, bytes, sha256 hex) of what was written."""
     data = (",".join(_quote(c.name) for c in columns(row)) + "\r\n").encode()
@@ -268,7 +254,7 @@ def _write_csv(path: Path, row: type[t.Row], rows: Iterable[t.Row]) -> tuple[int
     with path.open("wb") as fh:
         fh.write(data)
         while chunk := list(islice(rows, CHUNK)):
-            with _no_gc():  # not while the caller's generator makes rows
+            with paused_gc():  # not while the caller's generator makes rows
                 data = _csv_lines(row, chunk).encode("utf-8")
             digest.update(data)
             fh.write(data)

@@ -13,7 +13,7 @@ _ID_CHECK = "10X98765432"
 _ID_CANDIDATE = re.compile(r"(?<![0-9A-Za-z])(\d{17}[\dXx])(?![0-9A-Za-z])")
 _MOBILE = re.compile(r"(?<!\d)(?:\+?86[- ]?)?1[3-9]\d[- ]?\d{4}[- ]?\d{4}(?!\d)")
 _LANDLINE = re.compile(r"(?<!\d)(?:\(0\d{2,3}\)|0\d{2,3})[- ]?[2-9]\d{6,7}(?!\d)")
-_HAS_DIGITS = re.compile(r"\d(?:[- ]?\d){6}")
+HAS_DIGITS = re.compile(r"\d(?:[- ]?\d){6}")
 
 
 def id_check_character(first17: str) -> str:
@@ -28,7 +28,7 @@ def id_check_character(first17: str) -> str:
 
 def find_personal(text: str) -> str | None:
     """The kind of personal data ``text`` carries (``id_card_number``, ``phone_number``), if any."""
-    if not _HAS_DIGITS.search(text):
+    if not HAS_DIGITS.search(text):
         return None
     for m in _ID_CANDIDATE.finditer(text):
         number = m.group(1)

@@ -6,6 +6,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
 
@@ -345,3 +347,12 @@ def test_phone_numbers_found(text: str) -> None:
 )
 def test_no_personal_data(text: str) -> None:
     assert find_personal(text) is None
+
+
+@given(st.text(alphabet="0123456789ABCDEFGHJKLMNPQRTUWXY", min_size=17, max_size=17))
+def test_our_check_character_is_python_stdnums(first17: str) -> None:
+    from stdnum.cn import uscc
+
+    from publisher.values import uscc_check_character
+
+    assert uscc_check_character(first17) == uscc.calc_check_digit(first17)

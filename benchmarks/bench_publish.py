@@ -1,0 +1,240 @@
+"""The whole ``adreg publish`` against ``frictionless validate`` of the package it produced.
+
+    python benchmarks/bench_publish.py [--publishers 210000] [--rounds 1] [--seed 1]
+                                       [--as-of 2021-04-28] [--work benchmarks/work]
+
+A sample of ``--publishers`` publishers (``adreg sample``; 210k ≈ 1M decision rows) is
+generated once into the work dir (shared with bench_ingest.py). Each round, in fresh
+processes under ``/usr/bin/time -v`` (wall, CPU, peak RSS):
+
+A ``adreg publish <sources> --out <work>/publish-…/round<N> --as-of 2021-04-28 -q -v``
+  (a fresh ``--out`` per round; ``-v`` only prints the build steps, timed here);
+B ``frictionless validate datapackage.json --limit-errors 0 --json`` in
+  ``<out>/current/datapackages/adreg/`` (every row of every resource, foreign keys).
+
+Rounds are interleaved A B A B. Goals: median wall ratio publish / frictionless ≤ 1.0,
+publish peak RSS ≤ 2 GB (2,048 MiB) at 1M decisions. The script exits 1 if publish
+fails or frictionless finds errors in the package.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from publisher.sample import generate
+
+HERE = Path(__file__).resolve().parent
+TIME = "/usr/bin/time"
+GOAL_RATIO = 1.0
+GOAL_RSS_MIB = 2048
+# Fallback when /usr/bin/time is missing: a parent that reports its one child's peak RSS.
+RUSAGE = """\
+import resource, subprocess, sys
+rc = subprocess.call(sys.argv[2:])
+u = resource.getrusage(resource.RUSAGE_CHILDREN)
+with open(sys.argv[1], "w") as fh:
+    fh.write(f"Maximum resident set size (kbytes): {u.ru_maxrss}\\n")
+    fh.write(f"User time (seconds): {u.ru_utime}\\nSystem time (seconds): {u.ru_stime}\\n")
+sys.exit(rc)
+"""
+
+
+def sample_dir(work: Path, publishers: int, seed: int) -> Path:
+    """``adreg sample`` output for these settings, generated once (shared with bench_ingest)."""
+    out = work / f"sample-p{publishers}-s{seed}"
+    done = out / ".done"
+    if not done.is_file():
+        if out.exists():
+            shutil.rmtree(out)
+        print(f"generating a sample of {publishers} publishers into {out} …", flush=True)
+        t0 = time.perf_counter()
+        summary = generate(out, publishers=publishers, seed=seed)
+        done.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
+        print(f"  {summary['rows']} rows in {time.perf_counter() - t0:.0f} s", flush=True)
+    return out
+
+
+def tool(name: str) -> str:
+    here = Path(sys.executable).parent / name
+    found = str(here) if here.is_file() else shutil.which(name)
+    if not found:
+        sys.exit(f"{name} not found: pip install -e '.[test]'")
+    return found
+
+
+def measured(cmd: list[str], cwd: Path, stdout: Path | None = None) -> dict[str, Any]:
+    """Run ``cmd`` once: wall (s), CPU (s), peak RSS (MiB), exit code, timed stderr lines."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as tf:
+        timefile = tf.name
+    if Path(TIME).is_file():
+        full = [TIME, "-v", "-o", timefile, *cmd]
+    else:
+        full = [sys.executable, "-c", RUSAGE, timefile, *cmd]
+    lines: list[tuple[float, str]] = []
+    with open(stdout or os.devnull, "wb") as out:
+        t0 = time.perf_counter()
+        proc = subprocess.Popen(full, cwd=cwd, stdout=out, stderr=subprocess.PIPE)
+        assert proc.stderr is not None
+        for raw in proc.stderr:
+            lines.append((time.perf_counter() - t0, raw.decode(errors="replace").rstrip()))
+        rc = proc.wait()
+        wall = time.perf_counter() - t0
+    text = Path(timefile).read_text()
+    os.unlink(timefile)
+
+    def num(label: str) -> float:
+        m = re.search(rf"{re.escape(label)}: ([0-9.]+)", text)
+        return float(m.group(1)) if m else float("nan")
+
+    return {
+        "wall": wall,
+        "cpu": num("User time (seconds)") + num("System time (seconds)"),
+        "rss": num("Maximum resident set size (kbytes)") / 1024,
+        "rc": rc,
+        "lines": lines,
+    }
+
+
+def steps(m: dict[str, Any]) -> str:
+    """``adreg: step X`` lines → ``X 12.3s`` (each step until the next, the last until exit)."""
+    marks = [(t, s.split("step ", 1)[1]) for t, s in m["lines"] if s.startswith("adreg: step ")]
+    ends = [t for t, _ in marks[1:]] + [m["wall"]]
+    return ", ".join(f"{name} {end - t:.1f}s" for (t, name), end in zip(marks, ends, strict=True))
+
+
+def publish_cmd(sources: list[Path], out: Path, as_of: str) -> list[str]:
+    return [tool("adreg"), "publish", *map(str, sources), "--out", str(out), "--as-of", as_of]
+
+
+def fl_cmd() -> list[str]:
+    return [tool("frictionless"), "validate", "datapackage.json", "--limit-errors", "0", "--json"]
+
+
+def report_summary(path: Path) -> dict[str, Any]:
+    data = json.loads(path.read_text(encoding="utf-8"))
+    rows, kinds, examples = 0, Counter[str](), []
+    per: dict[str, int] = {}
+    errors = [("package", e) for e in data.get("errors", [])]
+    for task in data.get("tasks", []):
+        per[task.get("name", "?")] = task.get("stats", {}).get("rows", 0)
+        rows += per[task.get("name", "?")]
+        errors += [(task.get("name", "?"), e) for e in task.get("errors", [])]
+        examples += [f"{task.get('name')}: warning {w}" for w in task.get("warnings", [])]
+    for name, e in errors:
+        kinds[f"{name}:{e.get('type')}:{e.get('fieldName', '')}"] += 1
+        if len(examples) < 10:
+            examples.append(f"{name} row {e.get('rowNumber', '—')}: {e.get('message')}")
+    return {
+        "valid": data.get("valid"),
+        "rows": rows,
+        "per": per,
+        "kinds": dict(kinds),
+        "examples": examples,
+    }
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--publishers", type=int, default=210_000, help="sample size (≈ 4.7 rows each)")
+    ap.add_argument("--rounds", type=int, default=1)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--as-of", default="2021-04-28")
+    ap.add_argument("--work", type=Path, default=HERE / "work")
+    args = ap.parse_args()
+    work = args.work.resolve()
+    sample = sample_dir(work, args.publishers, args.seed)
+    sources = sorted(d for d in sample.iterdir() if d.is_dir())
+    info = json.loads((sample / ".done").read_text(encoding="utf-8"))
+    timer = "/usr/bin/time -v" if Path(TIME).is_file() else "getrusage (no /usr/bin/time)"
+    print(f"sample: {sample} ({info['rows']:,} input rows in {len(sources)} sources)")
+    version = subprocess.run([tool("frictionless"), "--version"], capture_output=True, text=True)
+    print(f"frictionless {version.stdout.strip()}; wall from the parent, CPU and peak RSS {timer}")
+    base = work / f"publish-p{args.publishers}-s{args.seed}"
+    a: list[dict[str, Any]] = []
+    b: list[dict[str, Any]] = []
+    summaries: list[dict[str, Any]] = []
+    counts: dict[str, int] = {}
+    for r in range(args.rounds):
+        out = base / f"round{r + 1}"
+        if out.exists():
+            shutil.rmtree(out)
+        out.parent.mkdir(parents=True, exist_ok=True)
+        m = measured([*publish_cmd(sources, out, args.as_of), "-q", "-v"], work)
+        if m["rc"] != 0:
+            tail = "\n".join(s for _, s in m["lines"][-20:])
+            print(f"adreg publish failed (exit {m['rc']}):\n{tail}")
+            return 1
+        a.append(m)
+        print(f"  round {r + 1}: publish {m['wall']:.1f} s ({steps(m)})", flush=True)
+        package = out / "current" / "datapackages" / "adreg"
+        manifest = json.loads((out / "current" / "release.json").read_text(encoding="utf-8"))
+        counts = manifest.get("counts", {})
+        report = out / "frictionless.json"
+        m = measured(fl_cmd(), package, stdout=report)
+        if m["rc"] not in (0, 1):
+            tail = "\n".join(s for _, s in m["lines"][-20:])
+            print(f"frictionless failed (exit {m['rc']}):\n{tail}")
+            return 1
+        b.append(m)
+        summaries.append(report_summary(report))
+        print(f"  round {r + 1}: frictionless {m['wall']:.1f} s", flush=True)
+    total = sum(counts.values())
+    s = summaries[-1]
+    print()
+    print(
+        f"Package: {counts.get('decisions', 0):,} decisions, {total:,} rows in "
+        f"{len(counts)} resources; frictionless read {s['rows']:,} rows"
+    )
+    print(f"{'side':<14}{'wall s (each round)':<28}{'median':>9}{'CPU s':>9}{'peak RSS':>12}")
+    for name, ms in (("adreg publish", a), ("frictionless", b)):
+        walls = [m["wall"] for m in ms]
+        each = " ".join(f"{w:.1f}" for w in walls)
+        cpu = statistics.median(m["cpu"] for m in ms)
+        rss = max(m["rss"] for m in ms)
+        print(f"{name:<14}{each:<28}{statistics.median(walls):>9.1f}{cpu:>9.1f}{rss:>8,.0f} MiB")
+    ratio = statistics.median(x["wall"] / y["wall"] for x, y in zip(a, b, strict=True))
+    cpu_ratio = statistics.median(x["cpu"] / y["cpu"] for x, y in zip(a, b, strict=True))
+    rss = max(m["rss"] for m in a)
+    print(
+        f"ratio publish / frictionless (median per round): {ratio:.2f} (CPU {cpu_ratio:.2f}); "
+        f"goal ≤ {GOAL_RATIO}: {'met' if ratio <= GOAL_RATIO else 'NOT met'}"
+    )
+    print(
+        f"publish peak RSS: {rss:,.0f} MiB; goal ≤ {GOAL_RSS_MIB:,} MiB at 1M decisions: "
+        f"{'met' if rss <= GOAL_RSS_MIB else 'NOT met'}"
+    )
+    print(
+        "rows per resource (frictionless): " + ", ".join(f"{k} {v:,}" for k, v in s["per"].items())
+    )
+    bad = [x for x in summaries if not x["valid"]]
+    if bad:
+        print(f"SUSPICIOUS: frictionless finds the package invalid: {bad[-1]['kinds']}")
+        for e in bad[-1]["examples"]:
+            print(f"  {e}")
+    elif s["rows"] != total:
+        print(f"SUSPICIOUS: frictionless read {s['rows']} rows, the manifest counts {total}")
+    cmd = ["python", "benchmarks/bench_publish.py", "--publishers", str(args.publishers)]
+    cmd += ["--rounds", str(args.rounds), "--seed", str(args.seed), "--as-of", args.as_of]
+    print()
+    print("reproduce: " + shlex.join(cmd))
+    sample_rel = shlex.quote(str(sample))
+    print(f"  A: adreg publish {sample_rel}/* --out OUT --as-of {args.as_of} -q")
+    print("  B: (cd OUT/current/datapackages/adreg) " + shlex.join(["frictionless", *fl_cmd()[1:]]))
+    return 1 if bad else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
