@@ -18,7 +18,7 @@ install-test: $(BIN)/python
 
 ## Main job on the bundled sample data.
 demo: install
-	$(BIN)/adreg ingest $(SAMPLES)
+	$(BIN)/adreg publish $(SAMPLES) --config samples/release.yml --out out
 
 lint:
 	$(BIN)/ruff check publisher api tests benchmarks
