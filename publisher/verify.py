@@ -15,7 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from .config import UserError
+from .database import connect_readonly, status_on
 from .release import read_manifest
+from .search import name_search
 from .values import clean_text
 
 _CN = re.compile(r"^(?:CN)?\s*(\d{2})-?(\d{4})(?:/.*)?$", re.IGNORECASE)
@@ -43,59 +45,54 @@ def release_db(release: Path) -> tuple[Path, Any]:
     return release / dbs[0].path, (manifest, dbs[0])
 
 
-def connect(path: Path) -> sqlite3.Connection:
-    conn = sqlite3.connect(f"file:{path}?mode=ro&immutable=1", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
+def _media(conn: sqlite3.Connection, where: str, args: list[Any]) -> list[sqlite3.Row]:
+    return conn.execute(
+        f"""select m.registration_id, m.name as medium_name, m.type, m.cn_number,
+                   p.name as publisher_name, a.name as authority_name
+            from media m
+            join registrations r on r.id = m.registration_id
+            join publishers p on p.id = r.publisher_id
+            join authorities a on a.division_code = r.authority_code
+            where {where}
+            order by m.registration_id
+            limit 50""",
+        args,
+    ).fetchall()
 
 
 def _candidates(conn: sqlite3.Connection, q: str) -> list[sqlite3.Row]:
+    """Exact matches on CN number, medium name, registration number or ISSN; else names
+    containing the query (the indexed name search, 1- and 2-character queries included)."""
     text = clean_text(q)
-    sql = """
-        select m.registration_id, m.name as medium_name, m.type, m.cn_number,
-               p.name as publisher_name, a.name as authority_name
-        from media m
-        join registrations r on r.id = m.registration_id
-        join publishers p on p.id = r.publisher_id
-        join authorities a on a.division_code = r.authority_code
-        where {where}
-        order by m.registration_id
-        limit 50
-    """
     cn = _CN.match(text.replace(" ", ""))
     if cn:
-        rows = conn.execute(
-            sql.format(where="m.cn_number = ?"), [f"{cn.group(1)}-{cn.group(2)}"]
-        ).fetchall()
+        rows = _media(conn, "m.cn_number = ?", [f"{cn.group(1)}-{cn.group(2)}"])
         if rows:
             return rows
-    rows = conn.execute(
-        sql.format(where="m.name = ? or r.registration_number = ? or m.issn = ?"),
+    rows = _media(
+        conn,
+        "m.name = ? or r.registration_number = ? or m.issn = ?",
         [text, text.replace(" ", ""), text.upper()],
-    ).fetchall()
+    )
     if rows:
         return rows
-    like = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-    return conn.execute(sql.format(where="m.name like ? escape '\\'"), [f"%{like}%"]).fetchall()
+    ids = [hit["id"] for hit in name_search(conn, text, limit=50, kind="medium")]
+    if not ids:
+        return []
+    return _media(conn, f"m.id in ({', '.join('?' * len(ids))})", ids)
 
 
-def status_on(conn: sqlite3.Connection, registration_id: str, day: date) -> dict[str, Any]:
-    row = conn.execute(
-        """select status, valid_from, valid_to, decision_id from status_periods
-           where registration_id = ? and valid_from <= ?
-           order by valid_from desc limit 1""",
-        [registration_id, day.isoformat()],
-    ).fetchone()
-    if row is None or (row["valid_to"] is not None and row["valid_to"] < day.isoformat()):
-        return {"status": "not_registered"}
-    return dict(row)
+def _status(conn: sqlite3.Connection, registration_id: str, day: date) -> dict[str, Any]:
+    period = status_on(conn, registration_id, day)
+    return period if period is not None else {"status": "not_registered"}
 
 
 def verify(release: Path, query: str, day: date) -> dict[str, Any]:
     """The answer for ``query`` (medium name, CN number or registration number) on ``day``."""
     db_path, (manifest, entry) = release_db(release)
     regime_end = date.fromisoformat(manifest.regime_end) if manifest.regime_end else None
-    conn = connect(db_path)
+    conn = connect_readonly(db_path)
+    conn.row_factory = sqlite3.Row
     try:
         found = _candidates(conn, query)
         regs = sorted({r["registration_id"] for r in found})
@@ -115,8 +112,8 @@ def verify(release: Path, query: str, day: date) -> dict[str, Any]:
         if regime_end is not None and day > regime_end:
             asked = regime_end
             answer["status"] = "no_longer_required"
-            answer["last_status"] = status_on(conn, rid, regime_end)["status"]
-        period = status_on(conn, rid, asked)
+            answer["last_status"] = _status(conn, rid, regime_end)["status"]
+        period = _status(conn, rid, asked)
         answer.setdefault("status", period["status"])
         answer["period"] = period
         reg = dict(conn.execute("select * from registrations where id = ?", [rid]).fetchone())
