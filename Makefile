@@ -31,8 +31,12 @@ typecheck:
 test: install-test lint typecheck
 	$(BIN)/pytest -q
 
+## The benchmarks of the README's performance section (long: ~1M rows each).
 bench: install-test
 	$(BIN)/python benchmarks/bench_ingest.py
+	$(BIN)/python benchmarks/bench_publish.py
+	$(BIN)/python benchmarks/bench_database.py
+	$(BIN)/python benchmarks/bench_package.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

@@ -270,6 +270,7 @@ def load_table(db: Database, res: Resource, package_dir: Path) -> int:
     for rel in res.paths:
         where = f"{res.name} ({rel})"
         with (Path(package_dir) / rel).open(encoding="utf-8-sig", newline="") as fh:
+            csv.field_size_limit(1 << 30)  # notice texts can exceed the 128 KiB default
             reader = csv.reader(fh)
             header = next(reader, None)
             if header is None:

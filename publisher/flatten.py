@@ -12,7 +12,7 @@ from datetime import date
 
 import msgspec
 
-from .compliance import decision_timings, in_publicity, penalty_timing
+from .compliance import decision_timing, in_publicity, penalty_timing
 from .derive import Derived, registration_id
 from .ingest import IngestResult
 from .model import Decision, Penalty, Provenance
@@ -122,7 +122,12 @@ def _decisions(
 ) -> tuple[list[Row], list[Row]]:
     rows: list[Row] = []
     changes: list[Row] = []
-    for d, t in zip(decisions, decision_timings(decisions, derived), strict=True):
+    prior_end = derived.renewal_prior_end
+    for i in range(len(decisions)):
+        # Each Decision is released as its row is made: a release never holds the whole
+        # log twice (the caller has dropped its other references; see publish).
+        d, decisions[i] = decisions[i], None  # type: ignore[call-overload]
+        t = decision_timing(d, prior_end=prior_end.get(d.id))
         p = d.publisher
         rows.append(
             DecisionRow(

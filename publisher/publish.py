@@ -101,9 +101,12 @@ def publish(
     say("ingest")
     result = ingest(sources, progress=progress)
     decisions, penalties = in_release(result, as_of)
+    result.decisions.clear()  # the list holds them now; flatten lets each go once flattened
+    result.penalties.clear()
     say("derive")
     derived = derive(decisions, regime_end=config.regime_end)
     tables = flatten(result, decisions, penalties, derived, as_of)
+    del decisions, penalties, derived
     counts = {name: len(rows) for name, rows in tables.items()}
     say("check")
     problems = check_tables(tables)
