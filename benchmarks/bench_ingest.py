@@ -463,6 +463,21 @@ sys.exit(rc)
 """
 
 
+def code_version() -> str:
+    """The commit measured, and whether publisher/ had uncommitted changes."""
+    root = HERE.parent
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "publisher"], cwd=root, capture_output=True, text=True
+        ).stdout.strip()
+    except OSError:
+        return "unknown (no git)"
+    return f"{head or 'unknown'}{' + uncommitted changes in publisher/' if dirty else ''}"
+
+
 def frictionless_bin() -> str:
     here = Path(sys.executable).parent / "frictionless"
     found = str(here) if here.is_file() else shutil.which("frictionless")
@@ -663,6 +678,7 @@ def main() -> int:
     version = subprocess.run([frictionless_bin(), "--version"], capture_output=True, text=True)
     timer = "/usr/bin/time -v" if Path(TIME).is_file() else "getrusage (no /usr/bin/time)"
     print(f"frictionless {version.stdout.strip()}; peak RSS and CPU from {timer}")
+    print(f"code: {code_version()}")
     ok = True
     if not args.skip_throughput:
         ok = not throughput(data, args.rounds, info["rows"])["problems"]

@@ -98,8 +98,41 @@ def publish(
 ) -> PublishResult:
     """Build a release from ``sources`` under ``root`` and switch it in."""
     say = step or (lambda _msg: None)
+    version = version or next_version(root)
+    previous = current_release(root)
+    build = new_build_dir(root)
+    try:
+        result, counts, text = _build(
+            sources, build, config, as_of, version, previous, say, progress
+        )
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    say("switch")
+    target = switch_in(root, build, version)
+    return PublishResult(
+        release=target, version=version, as_of=as_of, counts=counts, ingest=result, diff=text
+    )
+
+
+def _build(
+    sources: Iterable[str | Path],
+    build: Path,
+    config: PublishConfig,
+    as_of: date,
+    version: str,
+    previous: Path | None,
+    say: Step,
+    progress: Callable[[str, int, int], None] | None,
+) -> tuple[IngestResult, dict[str, int], str]:
+    """Everything but the switch: the release's files in ``build``, checked."""
     say("ingest")
     result = ingest(sources, progress=progress)
+    # The ledger's row lists go to disk now and leave memory: a million-row run holds
+    # millions of them, and nothing after this step reads them.
+    (build / "ledger.json").write_bytes(result.ledger.to_json())
+    result.ledger.rows = []
+    result.ledger.withheld_values = []
     decisions, penalties = in_release(result, as_of)
     result.decisions.clear()  # the list holds them now; flatten lets each go once flattened
     result.penalties.clear()
@@ -118,60 +151,48 @@ def publish(
         raise UserError(
             "release not switched in: row counts outside bounds: " + "; ".join(problems)
         )
-    version = version or next_version(root)
-    previous = current_release(root)
-    build = new_build_dir(root)
-    try:
-        created = now_rfc3339()
-        package = build / "datapackages" / config.name
-        say("package")
-        write_package(
-            tables,
-            package,
-            name=config.name,
-            title=config.title,
-            version=version,
-            created=_parse_created(created),
-            sources=[
-                {"title": f"{s.source} ({s.authority_code})", "path": s.source}
-                for s in result.ledger.sources
-            ],
-            description=config.description + f" As of {as_of.isoformat()}.",
-        )
-        del tables
-        say("excel")
-        write_workbook(package, build / f"{config.name}.xlsx")
-        say("database")
-        build_database(package, build / f"{config.name}.db")
-        (build / "ledger.json").write_bytes(result.ledger.to_json())
-        say("diff")
-        old_package = _package_of(previous, config.name) if previous else None
-        d = diff_packages(old_package, package)
-        (build / "diff.json").write_bytes(msgspec.json.format(msgspec.json.encode(d), indent=2))
-        text = diff_text(d)
-        (build / "diff.txt").write_text(text + "\n", encoding="utf-8")
-        problems = verify_files(package)
-        if problems:
-            raise UserError("release not switched in: " + "; ".join(problems[:3]))
-        write_manifest(
-            build,
-            Manifest(
-                version=version,
-                created=created,
-                as_of=as_of.isoformat(),
-                regime_end=config.regime_end.isoformat(),
-                previous=previous.name if previous else None,
-                counts=counts,
-            ),
-        )
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
-    say("switch")
-    target = switch_in(root, build, version)
-    return PublishResult(
-        release=target, version=version, as_of=as_of, counts=counts, ingest=result, diff=text
+    created = now_rfc3339()
+    package = build / "datapackages" / config.name
+    say("package")
+    write_package(
+        tables,
+        package,
+        name=config.name,
+        title=config.title,
+        version=version,
+        created=_parse_created(created),
+        sources=[
+            {"title": f"{s.source} ({s.authority_code})", "path": s.source}
+            for s in result.ledger.sources
+        ],
+        description=config.description + f" As of {as_of.isoformat()}.",
     )
+    del tables
+    say("excel")
+    write_workbook(package, build / f"{config.name}.xlsx")
+    say("database")
+    build_database(package, build / f"{config.name}.db")
+    say("diff")
+    old_package = _package_of(previous, config.name) if previous else None
+    d = diff_packages(old_package, package)
+    (build / "diff.json").write_bytes(msgspec.json.format(msgspec.json.encode(d), indent=2))
+    text = diff_text(d)
+    (build / "diff.txt").write_text(text + "\n", encoding="utf-8")
+    problems = verify_files(package)
+    if problems:
+        raise UserError("release not switched in: " + "; ".join(problems[:3]))
+    write_manifest(
+        build,
+        Manifest(
+            version=version,
+            created=created,
+            as_of=as_of.isoformat(),
+            regime_end=config.regime_end.isoformat(),
+            previous=previous.name if previous else None,
+            counts=counts,
+        ),
+    )
+    return result, counts, text
 
 
 def _package_of(release: Path, name: str) -> Path | None:
