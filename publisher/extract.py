@@ -135,9 +135,12 @@ def _read_csv(path: Path, spec: FileConfig, size: int) -> Table:
     skip = set(spec.skip_rows)
 
     def rows() -> Iterator[Row]:
+        # A row is numbered by the line it starts on, as an editor shows it, even when a
+        # quoted cell runs over several lines.
+        end = reader.line_num
         try:
             for cells in reader:
-                n = reader.line_num
+                n, end = end + 1, reader.line_num
                 if n in skip or not any(cells):
                     continue
                 yield n, cells

@@ -131,6 +131,8 @@ def parse_credit_code(raw: str) -> str:
         raise BadValue("bad_credit_code", f"{len(code)} characters, not 18")
     if not set(code) <= _USCC_ALPHABET:
         raise BadValue("bad_credit_code", "character outside the GB 32100 alphabet")
+    if not code[2:8].isdigit():
+        raise BadValue("bad_credit_code", "characters 3-8 are not a division code")
     if code[-1] != uscc_check_character(code[:17]):
         raise BadValue("bad_credit_code", "wrong check character")
     return code

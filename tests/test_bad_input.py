@@ -557,3 +557,26 @@ def test_50mb_csv_streams_in_bounded_memory(make_source, tmp_path: Path) -> None
         f"peak RSS grew {growth / mb:.0f} MB over a 10-row ingest for a "
         f"{path.stat().st_size / mb:.0f} MB file"
     )
+
+
+def test_a_row_is_numbered_by_the_line_it_starts_on(make_source) -> None:
+    """A quoted cell over several lines: the rejection names the row's first line."""
+    src = make_source()
+    src.csv(
+        "d.csv",
+        [decision(1, remarks="第一行\n第二行\n第三行"), decision(2, decision_date="2017-02-30")],
+    )
+    result = run(src)
+    (row,) = result.ledger.rows
+    assert (row.reason, row.row) == ("invalid_date", 5)  # header 1, first row 2-4, then 5
+
+
+def test_a_credit_code_without_a_division_code_is_rejected(make_source) -> None:
+    """GB 32100: characters 3-8 are the registering department's division code (digits)."""
+    from stdnum.cn import uscc
+
+    body = "91A40100MA2000001"
+    src = make_source()
+    src.csv("d.csv", [decision(1, credit_code=body + uscc.calc_check_digit(body))])
+    (row,) = run(src).ledger.rows
+    assert (row.reason, row.field) == ("bad_credit_code", "credit_code")
