@@ -67,7 +67,10 @@ def progress_bar(enabled: bool) -> Iterator[Callable[[str, int, int], None] | No
 def ledger_table(ledger: Ledger) -> Table:
     table = Table(title="Ledger: every input row accounted for", title_justify="left")
     for name in ("source", "file", "read", "published", "merged", "withheld", "rejected"):
-        table.add_column(name, justify="left" if name in ("source", "file") else "right")
+        if name in ("source", "file"):
+            table.add_column(name, overflow="fold")  # a file's name is shown whole
+        else:
+            table.add_column(name, justify="right", no_wrap=True)
     for s in ledger.sources:
         for f in s.files:
             c = f.counts
