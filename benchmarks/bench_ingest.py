@@ -37,15 +37,12 @@ from __future__ import annotations
 import argparse
 import csv
 import json
-import os
 import random
-import re
 import shlex
 import shutil
 import statistics
 import subprocess
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Iterator
@@ -53,12 +50,12 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+from common import TIME, code_version, measured, sample_dir, tool
 
 from publisher.config import Lookups, base_lookups, load_source
 from publisher.extract import EXCEL_ERRORS, column_indexes, open_table
 from publisher.fields import DECISION_FIELDS
 from publisher.personal import find_personal
-from publisher.sample import generate
 from publisher.sample_anhui import HEFEI
 from publisher.values import (
     REGIME_START,
@@ -76,7 +73,6 @@ from publisher.values import (
 
 HERE = Path(__file__).resolve().parent
 DATASET_VERSION = 2  # bump when the rewriting or the planting changes
-TIME = "/usr/bin/time"
 SOURCE = "bench"  # the dedicated source's folder name
 
 # The CSV's layout: 序号 then the hefei export's columns (every decision field but authority).
@@ -99,21 +95,6 @@ PATTERNS = {
 }
 
 # ---- the data set ------------------------------------------------------------------------
-
-
-def sample_dir(work: Path, publishers: int, seed: int) -> Path:
-    """``adreg sample`` output for these settings, generated once (shared with bench_publish)."""
-    out = work / f"sample-p{publishers}-s{seed}"
-    done = out / ".done"
-    if not done.is_file():
-        if out.exists():
-            shutil.rmtree(out)
-        print(f"generating a sample of {publishers} publishers into {out} …", flush=True)
-        t0 = time.perf_counter()
-        summary = generate(out, publishers=publishers, seed=seed)
-        done.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
-        print(f"  {summary['rows']} rows in {time.perf_counter() - t0:.0f} s", flush=True)
-    return out
 
 
 class Vocabulary:
@@ -451,71 +432,6 @@ out = {"counts": {k: getattr(r.ledger.total, k) for k in r.ledger.total.__struct
 with open(sys.argv[2], "w") as fh:
     json.dump(out, fh)
 """
-# Fallback when /usr/bin/time is missing: a parent that reports its one child's peak RSS.
-RUSAGE = """\
-import resource, subprocess, sys
-rc = subprocess.call(sys.argv[2:])
-u = resource.getrusage(resource.RUSAGE_CHILDREN)
-with open(sys.argv[1], "w") as fh:
-    fh.write(f"Maximum resident set size (kbytes): {u.ru_maxrss}\\n")
-    fh.write(f"User time (seconds): {u.ru_utime}\\nSystem time (seconds): {u.ru_stime}\\n")
-sys.exit(rc)
-"""
-
-
-def code_version() -> str:
-    """The commit measured, and whether publisher/ had uncommitted changes."""
-    root = HERE.parent
-    try:
-        head = subprocess.run(
-            ["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True
-        ).stdout.strip()
-        dirty = subprocess.run(
-            ["git", "status", "--porcelain", "publisher"], cwd=root, capture_output=True, text=True
-        ).stdout.strip()
-    except OSError:
-        return "unknown (no git)"
-    return f"{head or 'unknown'}{' + uncommitted changes in publisher/' if dirty else ''}"
-
-
-def frictionless_bin() -> str:
-    here = Path(sys.executable).parent / "frictionless"
-    found = str(here) if here.is_file() else shutil.which("frictionless")
-    if not found:
-        sys.exit("frictionless not found: pip install -e '.[test]'")
-    return found
-
-
-def measured(cmd: list[str], cwd: Path, stdout: Path | None = None) -> dict[str, Any]:
-    """Run ``cmd`` once; wall (s), cpu (s), peak RSS (MiB), exit code."""
-    with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as tf:
-        timefile = tf.name
-    if Path(TIME).is_file():
-        full = [TIME, "-v", "-o", timefile, *cmd]
-    else:
-        full = [sys.executable, "-c", RUSAGE, timefile, *cmd]
-    out = stdout.open("wb") if stdout else subprocess.DEVNULL
-    try:
-        t0 = time.perf_counter()
-        proc = subprocess.run(full, cwd=cwd, stdout=out, stderr=subprocess.PIPE)
-        wall = time.perf_counter() - t0
-    finally:
-        if stdout:
-            out.close()  # type: ignore[union-attr]
-    text = Path(timefile).read_text()
-    os.unlink(timefile)
-
-    def num(label: str) -> float:
-        m = re.search(rf"{re.escape(label)}: ([0-9.]+)", text)
-        return float(m.group(1)) if m else float("nan")
-
-    return {
-        "wall": wall,
-        "cpu": num("User time (seconds)") + num("System time (seconds)"),
-        "rss": num("Maximum resident set size (kbytes)") / 1024,
-        "rc": proc.returncode,
-        "stderr": proc.stderr.decode(errors="replace")[-2000:],
-    }
 
 
 def run_ours(folder: Path, result: Path) -> dict[str, Any]:
@@ -527,7 +443,7 @@ def run_ours(folder: Path, result: Path) -> dict[str, Any]:
 
 def fl_cmd() -> list[str]:
     return [
-        *[frictionless_bin(), "validate", "decisions.csv", "--schema", "schema.json"],
+        *[tool("frictionless"), "validate", "decisions.csv", "--schema", "schema.json"],
         *["--encoding", "utf-8", "--limit-errors", "0", "--json"],
     ]
 
@@ -675,7 +591,7 @@ def main() -> int:
     info = json.loads((data / ".done").read_text(encoding="utf-8"))
     print(f"data set: {data} ({info['rows']:,} rows; planted file {info['planted_rows']:,})")
     print(f"rows left out of the sample: {info['left_out']}")
-    version = subprocess.run([frictionless_bin(), "--version"], capture_output=True, text=True)
+    version = subprocess.run([tool("frictionless"), "--version"], capture_output=True, text=True)
     timer = "/usr/bin/time -v" if Path(TIME).is_file() else "getrusage (no /usr/bin/time)"
     print(f"frictionless {version.stdout.strip()}; peak RSS and CPU from {timer}")
     print(f"code: {code_version()}")
