@@ -134,7 +134,7 @@ def ingest_command(sources: tuple[Path, ...], ledger_path: Path, quiet: bool) ->
     result = run_ingest(sources, quiet)
     try:
         ledger_path.parent.mkdir(parents=True, exist_ok=True)
-        ledger_path.write_bytes(result.ledger.to_json())
+        result.ledger.write(ledger_path)
     except OSError as exc:
         raise UserError(f"{ledger_path}: cannot write the ledger ({exc.strerror})") from None
     if not quiet:

@@ -8,6 +8,7 @@ and row numbers, never source values, so it carries no personal data.
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import msgspec
 
@@ -77,8 +78,25 @@ class Ledger(Base, kw_only=True):
             if listed[outcome] != getattr(self.total, outcome):
                 raise AssertionError(f"ledger lists {listed[outcome]} {outcome} rows")
 
-    def to_json(self) -> bytes:
-        return msgspec.json.format(msgspec.json.encode(self), indent=2)
+    def write(self, path: Path, chunk: int = 20_000) -> None:
+        """Write the ledger as JSON, one listed row per line, streaming the row lists.
+
+        A million-row run lists millions of rows; encoding them in one piece (and then
+        indenting a copy) would hold several times the ledger's size in memory at once.
+        """
+        encode = msgspec.json.Encoder().encode
+        head = msgspec.structs.replace(self, rows=[], withheld_values=[])
+        text = msgspec.json.format(msgspec.json.encode(head), indent=2).rstrip()
+        assert text.endswith(b"}"), "a ledger encodes as an object"
+        with path.open("wb") as fh:
+            fh.write(text[:-1].rstrip())  # the object, reopened to stream its row lists in
+            for name, items in (("rows", self.rows), ("withheld_values", self.withheld_values)):
+                fh.write(b',\n  "' + name.encode() + b'": [')
+                for start in range(0, len(items), chunk):
+                    lines = b",\n    ".join(map(encode, items[start : start + chunk]))
+                    fh.write((b",\n    " if start else b"\n    ") + lines)
+                fh.write(b"\n  ]")
+            fh.write(b"\n}\n")
 
 
 def reason_key(outcome: RowOutcome) -> str:

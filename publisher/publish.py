@@ -131,7 +131,7 @@ def _build(
     result = ingest(sources, progress=progress)
     # The ledger's row lists go to disk now and leave memory: a million-row run holds
     # millions of them, and nothing after this step reads them.
-    (build / "ledger.json").write_bytes(result.ledger.to_json())
+    result.ledger.write(build / "ledger.json")
     result.ledger.rows = []
     result.ledger.withheld_values = []
     decisions, penalties = in_release(result, as_of)
