@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import operator
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Any, NamedTuple
 
 from . import tables as t
@@ -163,4 +163,40 @@ def _check_resource(
     return out
 
 
-# ---- Excel -------------------------------------------------------------------------
+class CheckedStream(Mapping[str, Iterable[t.Row]]):
+    """Tables made one at a time and checked as they are handed over, in RESOURCES order.
+
+    ``stream[name]`` makes that resource's rows, checks them (as :func:`find_problems`
+    would, foreign keys against the key sets of the resources made before it: every
+    foreign key points to an earlier resource), yields them, and lets them go. Problems
+    and row counts are known once every resource has been read.
+    """
+
+    def __init__(self, make: Mapping[str, Callable[[], list[t.Row]]], limit: int = 20) -> None:
+        self.make, self.limit = make, limit
+        self.problems: list[Problem] = []
+        self.counts: dict[str, int] = {}
+        self.key_sets: dict[tuple[str, str], set[Any]] = {}
+        self.wanted = {(target, field) for r in t.RESOURCES for _, target, field in r.foreign_keys}
+
+    def __getitem__(self, name: str) -> Iterator[t.Row]:
+        if name not in self.make:
+            raise KeyError(name)
+        return self._rows(name)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.make)
+
+    def __len__(self) -> int:
+        return len(self.make)
+
+    def _rows(self, name: str) -> Iterator[t.Row]:
+        res = t.RESOURCE[name]
+        rows = self.make[name]()
+        self.counts[name] = len(rows)
+        with paused_gc():
+            self.problems += _check_resource(res, rows, self.key_sets, self.limit)
+            for target, field in self.wanted:
+                if target == name:
+                    self.key_sets[target, field] = set(_column_values(rows, field)) - {None}
+        yield from rows

@@ -7,8 +7,9 @@ release's as-of date, and penalties out of publicity on it, stay out.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import date
+from typing import Any
 
 import msgspec
 
@@ -227,13 +228,46 @@ def flatten(
     penalties: list[Penalty],
     derived: Derived,
     as_of: date,
-) -> Tables:
-    notices, notice_of = build_notices(decisions, result.authorities)
-    publishers = _publishers(decisions)
-    registrations, media = _registrations(derived)
-    decision_rows, change_rows = _decisions(decisions, derived, notice_of)
-    tables: Tables = {
-        "authorities": [
+) -> dict[str, Callable[[], list[Row]]]:
+    """Each resource's rows, made when asked for, in the order of ``tables.RESOURCES``.
+
+    A caller takes one resource at a time and lets it go before the next, so a
+    release never holds all its tables at once; making the decisions' rows releases
+    the Decisions themselves. Ask in ``RESOURCES`` order: notices before decisions,
+    decisions before their changes, publishers before penalties.
+    """
+    made: dict[str, Any] = {}
+
+    def notices() -> list[Row]:
+        found, made["notice_of"] = build_notices(decisions, result.authorities)
+        return [
+            NoticeRow(
+                id=n.id,
+                notice_number=n.notice_number,
+                authority_code=n.authority_code,
+                publication_date=n.publication_date,
+                title=n.title,
+                decision_count=len(n.decision_ids),
+                body=n.body,
+            )
+            for n in found
+        ]
+
+    def publishers() -> list[Row]:
+        rows = _publishers(decisions)
+        made["publisher_ids"] = {r.id for r in rows}  # type: ignore[attr-defined]
+        return rows
+
+    def decision_rows() -> list[Row]:
+        rows, made["changes"] = _decisions(decisions, derived, made.pop("notice_of"))
+        return rows
+
+    def registrations() -> list[Row]:
+        rows, made["media"] = _registrations(derived)
+        return rows
+
+    return {
+        "authorities": lambda: [
             AuthorityRow(
                 division_code=a.division_code,
                 name=a.name,
@@ -244,8 +278,10 @@ def flatten(
         ],
         "publishers": publishers,
         "registrations": registrations,
-        "media": media,
-        "status_periods": [
+        "media": lambda: made.pop("media"),
+        "notices": notices,
+        "decisions": decision_rows,
+        "status_periods": lambda: [
             StatusPeriodRow(
                 registration_id=p.registration_id,
                 status=p.status,
@@ -255,7 +291,7 @@ def flatten(
             )
             for p in derived.periods
         ],
-        "registration_details": [
+        "registration_details": lambda: [
             DetailPeriodRow(
                 registration_id=p.registration_id,
                 valid_from=p.valid_from,
@@ -270,22 +306,9 @@ def flatten(
             )
             for p in derived.detail_periods
         ],
-        "notices": [
-            NoticeRow(
-                id=n.id,
-                notice_number=n.notice_number,
-                authority_code=n.authority_code,
-                publication_date=n.publication_date,
-                title=n.title,
-                decision_count=len(n.decision_ids),
-                body=n.body,
-            )
-            for n in notices
-        ],
-        "decisions": decision_rows,
-        "decision_changes": change_rows,
-        "penalties": _penalties(penalties, as_of, {r.id for r in publishers}),  # type: ignore[attr-defined]
-        "anomalies": [
+        "decision_changes": lambda: made.pop("changes"),
+        "penalties": lambda: _penalties(penalties, as_of, made.pop("publisher_ids")),
+        "anomalies": lambda: [
             AnomalyRow(
                 code=a.code,
                 registration_id=a.registration_id,
@@ -294,7 +317,7 @@ def flatten(
             )
             for a in derived.anomalies
         ],
-        "ledger": [
+        "ledger": lambda: [
             LedgerRow(
                 source=s.source,
                 file=f.file,
@@ -309,4 +332,3 @@ def flatten(
             for f in s.files
         ],
     }
-    return tables

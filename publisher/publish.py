@@ -15,7 +15,7 @@ from pathlib import Path
 
 import msgspec
 
-from .checks import check_tables
+from .checks import CheckedStream
 from .config import UserError, decode_yaml
 from .database import build_database
 from .derive import DEFAULT_REGIME_END, derive
@@ -139,19 +139,9 @@ def _build(
     result.penalties.clear()
     say("derive")
     derived = derive(decisions, regime_end=config.regime_end)
-    tables = flatten(result, decisions, penalties, derived, as_of)
-    del decisions, penalties, derived
-    counts = {name: len(rows) for name, rows in tables.items()}
-    say("check")
-    problems = check_tables(tables)
-    if problems:
-        head = "; ".join(problems[:3])
-        raise UserError(f"release not switched in: {len(problems)} problems in the tables: {head}")
-    problems = check_assertions(counts, config)
-    if problems:
-        raise UserError(
-            "release not switched in: row counts outside bounds: " + "; ".join(problems)
-        )
+    # Each table is made, checked and written in turn, then let go (see flatten).
+    tables = CheckedStream(flatten(result, decisions, penalties, derived, as_of))
+    del decisions, penalties
     created = now_rfc3339()
     package = build / "datapackages" / config.name
     say("package")
@@ -168,7 +158,19 @@ def _build(
         ],
         description=config.description + f" As of {as_of.isoformat()}.",
     )
-    del tables
+    del derived
+    say("check")
+    counts = tables.counts
+    if tables.problems:
+        head = "; ".join(map(str, tables.problems[:3]))
+        raise UserError(
+            f"release not switched in: {len(tables.problems)} problems in the tables: {head}"
+        )
+    problems = check_assertions(counts, config)
+    if problems:
+        raise UserError(
+            "release not switched in: row counts outside bounds: " + "; ".join(problems)
+        )
     # The Excel copy and the database both read only the package: build them side by
     # side, the workbook in a fresh process, so a 2-core machine does both at once.
     say("excel")

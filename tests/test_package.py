@@ -643,3 +643,24 @@ def test_workbook_splits_long_tables_and_is_reproducible(pkg: Path, tmp_path: Pa
     second = list(book["登记决定(2)"].iter_rows(values_only=True))
     assert second[0][0] == "标识" and [r[0] for r in second[1:]] == ["dec-3"]
     book.close()
+
+
+def test_the_checked_stream_finds_what_check_tables_finds(tmp_path: Path) -> None:
+    """publish checks each table as it is written: the same problems as checking them all."""
+    tables = sample()
+    r = msgspec.structs.replace
+    tables["publishers"].append(tables["publishers"][0])  # duplicate primary key
+    tables["media"][1] = r(tables["media"][1], registration_id="reg-404")  # dangling
+    tables["authorities"][1] = r(tables["authorities"][1], level="city")  # enum
+    stream = checks.CheckedStream({name: (lambda rows=rows: rows) for name, rows in tables.items()})
+    package.write_package(
+        stream,
+        tmp_path,
+        name="adreg",
+        title="t",
+        version="1.0.0",
+        created=datetime(2021, 1, 1, tzinfo=UTC),
+        sources=[],
+    )
+    assert sorted(map(str, stream.problems)) == sorted(checks.check_tables(tables))
+    assert stream.counts == {name: len(rows) for name, rows in tables.items()}
