@@ -34,7 +34,6 @@ from .tables import (
     StatusPeriodRow,
 )
 
-Tables = dict[str, list[Row]]
 
 
 def publisher_id(d: Decision) -> str:

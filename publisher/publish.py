@@ -7,8 +7,9 @@ then switched into place. See :mod:`publisher.release` for the layout.
 
 from __future__ import annotations
 
-import multiprocessing
 import shutil
+import subprocess
+import sys
 from collections.abc import Callable, Iterable
 from datetime import date, datetime
 from pathlib import Path
@@ -34,7 +35,12 @@ from .release import (
     write_manifest,
 )
 from .tables import RESOURCE
-from .workbook import write_workbook
+
+# The Excel copy is written by a second Python process beside the database build.
+EXCEL_SCRIPT = (
+    "import sys; from pathlib import Path; from publisher.workbook import write_workbook; "
+    "write_workbook(Path(sys.argv[1]), Path(sys.argv[2]))"
+)
 
 
 class Bounds(Base, kw_only=True):
@@ -174,20 +180,21 @@ def _build(
     # The Excel copy and the database both read only the package: build them side by
     # side, the workbook in a fresh process, so a 2-core machine does both at once.
     say("excel")
-    excel = multiprocessing.get_context("spawn").Process(
-        target=write_workbook, args=(package, build / f"{config.name}.xlsx"), name="adreg-excel"
+    xlsx = build / f"{config.name}.xlsx"
+    excel = subprocess.Popen(
+        [sys.executable, "-c", EXCEL_SCRIPT, str(package), str(xlsx)], stderr=subprocess.PIPE
     )
-    excel.start()
     try:
         say("database")
         build_database(package, build / f"{config.name}.db")
     except BaseException:
-        excel.terminate()
+        excel.kill()
         raise
     finally:
-        excel.join()
-    if excel.exitcode != 0:
-        raise UserError(f"release not switched in: the Excel copy failed ({excel.exitcode})")
+        _, err = excel.communicate()
+    if excel.returncode != 0:
+        last = err.decode(errors="replace").strip().splitlines()[-1:] or ["?"]
+        raise UserError(f"release not switched in: the Excel copy failed: {last[0]}")
     say("diff")
     old_package = _package_of(previous, config.name) if previous else None
     d = diff_packages(old_package, package)
