@@ -35,7 +35,6 @@ from .tables import (
 )
 
 
-
 def publisher_id(d: Decision) -> str:
     """The registrant's id: the part of its registration id after the authority code."""
     return registration_id(d.authority_code, d.publisher).split("-", 1)[1]
