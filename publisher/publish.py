@@ -11,7 +11,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Callable, Iterable
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 import msgspec
@@ -30,7 +30,7 @@ from .release import (
     current_release,
     new_build_dir,
     next_version,
-    now_rfc3339,
+    now,
     switch_in,
     write_manifest,
 )
@@ -148,7 +148,7 @@ def _build(
     # Each table is made, checked and written in turn, then let go (see flatten).
     tables = CheckedStream(flatten(result, decisions, penalties, derived, as_of))
     del decisions, penalties
-    created = now_rfc3339()
+    created = now()
     package = build / "datapackages" / config.name
     say("package")
     write_package(
@@ -157,7 +157,7 @@ def _build(
         name=config.name,
         title=config.title,
         version=version,
-        created=_parse_created(created),
+        created=created,
         sources=[
             {"title": f"{s.source} ({s.authority_code})", "path": s.source}
             for s in result.ledger.sources
@@ -208,7 +208,7 @@ def _build(
         build,
         Manifest(
             version=version,
-            created=created,
+            created=created.isoformat(),
             as_of=as_of.isoformat(),
             regime_end=config.regime_end.isoformat(),
             previous=previous.name if previous else None,
@@ -221,7 +221,3 @@ def _build(
 def _package_of(release: Path, name: str) -> Path | None:
     path = release / "datapackages" / name
     return path if (path / "datapackage.json").is_file() else None
-
-
-def _parse_created(text: str) -> datetime:
-    return datetime.fromisoformat(text)

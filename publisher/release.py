@@ -15,7 +15,6 @@ or killed build leaves the previous release in place and readable.
 from __future__ import annotations
 
 import hashlib
-import json
 import os
 import shutil
 import tempfile
@@ -184,9 +183,6 @@ def write_index(root: Path) -> None:
     os.replace(tmp, root / "index.json")
 
 
-def now_rfc3339() -> str:
-    return datetime.now().astimezone().replace(microsecond=0).isoformat()
-
-
-def load_json(path: Path) -> dict:
-    return dict(json.loads(path.read_text(encoding="utf-8")))
+def now() -> datetime:
+    """The release's creation time: local, timezone-aware, whole seconds (RFC 3339)."""
+    return datetime.now().astimezone().replace(microsecond=0)
