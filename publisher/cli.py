@@ -142,7 +142,7 @@ def ingest_command(sources: tuple[Path, ...], ledger_path: Path, quiet: bool) ->
         out.print(ledger_table(result.ledger))
         out.print(reasons_table(result.ledger))
         out.print(
-            f"{len(result.decisions)} decisions, {len(result.penalties)} penalties, "
+            f"{result.counts['decisions']} decisions, {result.counts['penalties']} penalties, "
             f"{len(result.authorities)} authorities; ledger written to {ledger_path}"
         )
 

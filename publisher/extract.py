@@ -23,6 +23,7 @@ import msgspec
 from charset_normalizer import from_bytes
 
 from .config import FileConfig, UserError
+from .frames import CsvFrames, Frames, fast_encoding, frames_of_rows
 from .values import clean_text
 
 Row = tuple[int, list[str]]
@@ -47,6 +48,7 @@ class Table:
         position: Callable[[], int],
         encoding: str | None = None,
         close: Callable[[], None] = lambda: None,
+        frames: Callable[[], Frames] | None = None,
     ) -> None:
         self.headers = headers
         self.rows = rows
@@ -56,6 +58,13 @@ class Table:
         self.encoding = encoding
         # Releases the file when the rows are never read (the rows close it once read).
         self.close = close
+        self._frames = frames
+
+    def frames(self) -> Frames:
+        """The data rows as Polars frames of text (see :mod:`publisher.frames`)."""
+        if self._frames is not None:
+            return self._frames()
+        return frames_of_rows(self.rows, len(self.headers))
 
 
 def header_key(text: str) -> str:
@@ -151,7 +160,19 @@ def _read_csv(path: Path, spec: FileConfig, size: int) -> Table:
         finally:
             raw.close()
 
-    return Table(header, rows(), None, size, lambda: counter.done, encoding, raw.close)
+    if not fast_encoding(encoding):
+        return Table(header, rows(), None, size, lambda: counter.done, encoding, raw.close)
+    # Native parsing from the line after the header; the Python reader only read the header.
+    raw.close()
+    done = [counter.done]
+
+    def progress(position: int) -> None:
+        done[0] = position
+
+    frames = CsvFrames(path, encoding, reader.line_num, skip, len(header), progress)
+    return Table(
+        header, iter(()), None, size, lambda: done[0], encoding, lambda: None, frames.__iter__
+    )
 
 
 def cell_text(value: object) -> str:

@@ -9,29 +9,49 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
-import msgspec
+import polars as pl
 
+from .columnar import FrameNormaliser, decode_outcome, decode_withheld, record_ids
 from .config import AuthorityConfig, FileConfig, Source, UserError, load_source
 from .divisions import division
 from .extract import column_indexes, open_table
 from .ledger import Counts, FileLedger, Ledger, SourceLedger, reason_key
+from .log import Log, prune
+from .merge import Firsts
 from .model import Authority, Decision, Penalty, RowOutcome, WithheldValue
-from .normalise import FileNormaliser, Rejected, Withheld
 from .runtime import paused_gc
 
 LEVEL_ORDER = {"county": 0, "prefecture": 1, "province": 2}
 Progress = Callable[[str, int, int], None]
 
 
-class IngestResult(msgspec.Struct):
-    authorities: dict[str, Authority]
-    decisions: dict[str, Decision]
-    penalties: dict[str, Penalty]
-    ledger: Ledger
+class IngestResult:
+    """The merged log and its ledger; records are made from the log when first asked for."""
+
+    def __init__(
+        self, authorities: dict[str, Authority], log: Log, ledger: Ledger, counts: dict[str, int]
+    ) -> None:
+        self.authorities = authorities
+        self.ledger = ledger
+        self.counts = counts  # records of each kind, without making them
+        self._log = log
+        self._decisions: dict[str, Decision] | None = None
+        self._penalties: dict[str, Penalty] | None = None
+
+    @property
+    def decisions(self) -> dict[str, Decision]:
+        if self._decisions is None:
+            self._decisions = self._log.records("decisions", _merge_decision)
+        return self._decisions
+
+    @property
+    def penalties(self) -> dict[str, Penalty]:
+        if self._penalties is None:
+            self._penalties = self._log.records("penalties", _merge_penalty)
+        return self._penalties
 
 
 def _authority(config: AuthorityConfig, where: str) -> Authority:
@@ -108,21 +128,18 @@ def _merge_penalty(old: Penalty, new: Penalty) -> str | None:
     return None
 
 
-BATCH = 2048
-
-
 class _Run:
-    """What an ingest run accumulates: the merged records and every row's outcome."""
+    """What an ingest run accumulates: the accepted rows and every row's outcome."""
 
     def __init__(self, authorities: dict[str, Authority]) -> None:
         self.authorities = authorities
-        self.decisions: dict[str, Decision] = {}
-        self.penalties: dict[str, Penalty] = {}
+        self.log = Log()
+        self.firsts = {kind: Firsts(kind) for kind in ("decisions", "penalties")}
         self.rows: list[RowOutcome] = []
         self.withheld_values: list[WithheldValue] = []
 
     def file(self, source: Source, spec: FileConfig, progress: Progress | None) -> FileLedger:
-        """Read, normalise and merge one file; count each of its rows once."""
+        """Read, normalise and classify one file; count each of its rows once."""
         path = source.folder / spec.path
         table = open_table(path, spec)
         try:
@@ -130,56 +147,14 @@ class _Run:
         except UserError:
             table.close()
             raise
-        norm = FileNormaliser(source, spec, spec.path, table.sheet, index, self.authorities)
+        norm = FrameNormaliser(source, spec, spec.path, table.sheet, index, self.authorities)
         counts = Counts()
-        decisions = spec.kind == "decisions"
-        store: dict[str, Any] = self.decisions if decisions else self.penalties
-        merge: Callable[[Any, Any], str | None] = _merge_decision if decisions else _merge_penalty
         label = f"{source.name}/{spec.path}"
         where: dict[str, Any] = {"source": source.name, "file": spec.path, "sheet": table.sheet}
-        rows = iter(table.rows)
-        while batch := list(islice(rows, BATCH)):
+        for raw in table.frames():
             if progress is not None:
                 progress(label, table.position(), table.size)
-            for row, record, withheld in norm.batch(batch):
-                outcome: RowOutcome | None = None
-                if isinstance(record, Rejected):
-                    outcome = RowOutcome(
-                        **where,
-                        row=row,
-                        outcome="rejected",
-                        reason=record.reason,
-                        field=record.field,
-                        detail=record.detail or None,
-                    )
-                elif isinstance(record, Withheld):
-                    outcome = RowOutcome(**where, row=row, outcome="withheld", reason=record.reason)
-                else:
-                    old = store.get(record.id)
-                    if old is None:
-                        store[record.id] = record
-                    else:
-                        conflict = merge(old, record)
-                        outcome = RowOutcome(
-                            **where,
-                            row=row,
-                            outcome="rejected" if conflict else "merged",
-                            reason="conflicting_duplicate" if conflict else "duplicate",
-                            field=conflict,
-                            record_id=record.id,
-                        )
-                    if outcome is None or outcome.outcome == "merged":
-                        self.withheld_values.extend(
-                            WithheldValue(
-                                **where, row=row, field=f, reason=why, record_id=record.id
-                            )
-                            for f, why in withheld
-                        )
-                if outcome is None:
-                    counts.add("published")
-                else:
-                    counts.add(outcome.outcome)
-                    self.rows.append(outcome)
+            self._frame(spec.kind, norm, norm.frame(raw), counts, where)
         if progress is not None:
             progress(label, table.size, table.size)
         bounds = spec.expect_rows
@@ -197,6 +172,63 @@ class _Run:
             sheet=table.sheet,
             encoding=table.encoding,
         )
+
+    def _frame(
+        self,
+        kind: str,
+        norm: FrameNormaliser,
+        frame: pl.DataFrame,
+        counts: Counts,
+        where: dict[str, Any],
+    ) -> None:
+        """Count and classify one frame's rows; keep the accepted ones in the log."""
+        source, file, sheet = where["source"], where["file"], where["sheet"]
+        outcomes: list[RowOutcome] = []
+
+        def outcome(row: int, **what: Any) -> None:
+            outcomes.append(RowOutcome(source=source, file=file, sheet=sheet, row=row, **what))
+
+        bad = frame.filter(pl.col("_outcome").is_not_null())
+        for row, code in zip(bad["row"].to_list(), bad["_outcome"].to_list(), strict=True):
+            kind_of, reason, *rest = decode_outcome(code)
+            field, detail = rest if rest else (None, "")
+            outcome(row, outcome=kind_of, reason=reason, field=field, detail=detail or None)
+            setattr(counts, kind_of, getattr(counts, kind_of) + 1)
+        good = frame.filter(pl.col("_outcome").is_null()).drop("_outcome")
+        good = good.with_columns(record_ids("D" if kind == "decisions" else "P", good))
+        good = self.firsts[kind].classify(good)
+        dups = good.filter(pl.col("_merged")).select("row", "id", "_conflict")
+        for row, rid, conflict in dups.iter_rows():
+            outcome(
+                row,
+                outcome="rejected" if conflict else "merged",
+                reason="conflicting_duplicate" if conflict else "duplicate",
+                field=conflict,
+                record_id=rid,
+            )
+        good = good.filter(pl.col("_conflict").is_null())
+        conflicts = dups.height - (merged := int(good["_merged"].sum()))
+        counts.merged += merged
+        counts.rejected += conflicts
+        counts.published += good.height - merged
+        held = good.filter(pl.col("_withheld").is_not_null()).select("row", "id", "_withheld")
+        self.withheld_values.extend(
+            WithheldValue(
+                source=source,
+                file=file,
+                sheet=sheet,
+                row=row,
+                field=f,
+                reason=why,
+                record_id=rid,
+            )
+            for row, rid, code in held.iter_rows()
+            for f, why in decode_withheld(code)
+        )
+        counts.read += frame.height
+        outcomes.sort(key=lambda o: o.row)
+        self.rows.extend(outcomes)
+        self.log.add(kind, norm, prune(good, kind))
 
 
 def ingest(folders: Iterable[str | Path], progress: Progress | None = None) -> IngestResult:
@@ -238,4 +270,5 @@ def ingest(folders: Iterable[str | Path], progress: Progress | None = None) -> I
         withheld_values=run.withheld_values,
     )
     ledger.check()
-    return IngestResult(run.authorities, run.decisions, run.penalties, ledger)
+    counts = {kind: firsts.rows for kind, firsts in run.firsts.items()}
+    return IngestResult(run.authorities, run.log, ledger, counts)

@@ -1,14 +1,16 @@
-"""Normalise: one raw row of one file → a typed record, a withheld row or a rejection.
+"""Normalise, cell by cell: what one raw cell of a field comes to, and the records of accepted rows.
 
 Parsing is table-driven by :mod:`publisher.fields`; source quirks come from the
 source's YAML lookups. Every parser is memoised per file, since exports repeat
-dates, labels, names and codes on thousands of rows.
+dates, labels, names and codes on thousands of rows. :mod:`publisher.columnar`
+runs these over whole columns and applies the record rules; the builders here make
+the :class:`~publisher.model.Decision` or :class:`~publisher.model.Penalty` of an
+accepted row.
 """
 
 from __future__ import annotations
 
-import hashlib
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -19,7 +21,6 @@ from .model import Authority, Change, Decision, Medium, Penalty, Provenance, Pub
 from .personal import HAS_DIGITS, find_personal
 from .values import (
     NUMBER_TABLE,
-    REGIME_START,
     SPACES,
     TEXT_TABLE,
     BadValue,
@@ -35,7 +36,7 @@ from .values import (
 )
 
 # Parsers whose raw values repeat enough to be worth a memo: dates, labels, amounts.
-CACHED = frozenset(["date", "lookup", "multi_lookup", "money", "cn_number", "issn"])
+CACHED = frozenset(["date", "lookup", "multi_lookup", "money", "cn_number", "issn", "credit_code"])
 SEP = "\x00"  # joins a column's cells for one-pass cleaning; never in a cleaned value
 MULTI_SEPARATORS = str.maketrans({c: "、" for c in ",，;；/|+"})
 CACHE_MAX_CHARS = 100
@@ -52,28 +53,6 @@ DEFAULT_MEDIUM = {
 # personal data withheld from the field.
 Cell = tuple[Any, str | None, tuple | None]
 EMPTY: Cell = (None, None, None)
-
-
-class Rejected(Exception):
-    """A row that cannot be trusted: reason code, field and a short detail (no source values)."""
-
-    def __init__(self, reason: str, field: str | None = None, detail: str = "") -> None:
-        super().__init__(f"{reason}: {field}")
-        self.reason, self.field, self.detail = reason, field, detail
-
-
-class Withheld(Exception):
-    """A row read and accounted for but never published (a refusal, a warning-only penalty)."""
-
-    def __init__(self, reason: str) -> None:
-        super().__init__(reason)
-        self.reason = reason
-
-
-def record_id(prefix: str, authority_code: str, decision_number: str) -> str:
-    """Stable id from the deciding authority and the decision number as the source wrote it."""
-    digest = hashlib.sha1(f"{authority_code}|{decision_number}".encode()).hexdigest()
-    return f"{prefix}{digest[:16]}"
 
 
 def merged_lookups(source: Source) -> dict[str, dict[str, str]]:
@@ -253,82 +232,23 @@ class FileNormaliser:
                     cache[r] = cell
         return out
 
-    def batch(self, rows: list[tuple[int, list[str]]]) -> Iterator[tuple[int, Any, list]]:
-        """Normalise a batch of rows column by column; yield (row, record or exception, withheld).
-
-        The record is a Decision or Penalty; the exception a :class:`Rejected` or
-        :class:`Withheld`; withheld lists (field, reason) of personal data removed.
-        """
-        width = self.width
-        matrix = [c if len(c) >= width else c + [""] * (width - len(c)) for _, c in rows]
-        n = len(rows)
-        empty = [""] * n
-        problems: list[tuple | None] = [None] * n
-        withheld: list[list | None] = [None] * n
-        originals: list[dict[str, str] | None] = [None] * n
-        columns = []
-        for name, i, default, spec in self.plan:
-            cells = self.column(spec, [c[i] for c in matrix] if i is not None else empty, default)
-            columns.append([c[0] for c in cells])
-            flagged = [k for k, c in enumerate(cells) if c[1] is not None or c[2] is not None]
-            for k in flagged:
-                _value, original, problem = cells[k]
-                if problem is not None:
-                    if problem[0] is None:  # personal data withheld from this field
-                        held = withheld[k]
-                        if held is None:
-                            held = withheld[k] = []
-                        held.append((problem[1], problem[2]))
-                    elif problems[k] is None:
-                        problems[k] = problem
-                elif original is not None:
-                    if originals[k] is None:
-                        originals[k] = {}
-                    originals[k][name] = original  # type: ignore[index]
-        build = self.decision if self.kind == "decisions" else self.penalty
-        names = self.names
-        for k, ((row, _), values) in enumerate(zip(rows, zip(*columns, strict=True), strict=True)):
-            problem = problems[k]
-            if problem is not None:
-                yield row, Rejected(*problem), []
-                continue
-            v = dict(zip(names, values, strict=True))
-            held = withheld[k] or []
-            try:
-                record = build(row, v, originals[k] or {}, held)
-            except (Rejected, Withheld) as exc:
-                yield row, exc, []
-                continue
-            yield row, record, held
-
     # -- records ---------------------------------------------------------------------------
-
-    def authority_of(self, values: dict[str, Any]) -> str:
-        code: str = values.get("authority") or self.authority_code
-        if code not in self.known_authorities:
-            raise Rejected("unknown_authority", "authority", "not declared in any source.yml")
-        return code
 
     def provenance(self, row: int) -> Provenance:
         return Provenance(source=self.source.name, file=self.file, sheet=self.sheet, row=row)
 
     def decision(
-        self, row: int, v: dict[str, Any], original: dict[str, str], withheld: list[tuple]
+        self,
+        row: int,
+        rid: str,
+        authority: str,
+        v: dict[str, Any],
+        original: dict[str, str],
+        withheld: list[tuple[str, str]],
     ) -> Decision:
-        if v["kind"] == "refusal":
-            raise Withheld("refusal")
-        if v["decision_date"] < REGIME_START:
-            raise Rejected("date_before_regime", "decision_date", "before 2016-12-01")
+        """The record of an accepted row (the rules were applied by the columnar normaliser)."""
         credit = v.get("credit_code")
-        if credit is None and v.get("sponsor_credit_code") is None:
-            raise Rejected("missing_value", "credit_code", "no credit code of the registrant")
         kind = v["kind"]
-        if kind == "cancellation" and v.get("cancellation_ground") is None:
-            raise Rejected(
-                "missing_value", "cancellation_ground", "a cancellation needs its ground"
-            )
-        if kind == "change" and v.get("change_field") is None:
-            raise Rejected("missing_value", "change_field", "a change needs the changed item")
         publisher = Publisher(
             name=v["publisher_name"],
             kind=v["publisher_kind"],
@@ -349,9 +269,8 @@ class FileNormaliser:
                     changed_on=v.get("changed_on"),
                 )
             )
-        authority = self.authority_of(v)
         decision = Decision(
-            id=record_id("D", authority, v["decision_number"]),
+            id=rid,
             decision_number=v["decision_number"],
             authority_code=authority,
             kind=kind,
@@ -377,8 +296,6 @@ class FileNormaliser:
         mtype = v.get("medium_type")
         if mtype is None:
             mtype = cn_medium_type(cn) if cn else DEFAULT_MEDIUM[v["publisher_kind"]]
-        if cn and mtype in ("newspaper", "periodical") and cn_medium_type(cn) != mtype:
-            raise Rejected("bad_cn_number", "cn_number", f"serial of a {cn_medium_type(cn)}")
         return Medium(
             name=v["medium_name"],
             type=mtype,  # type: ignore[arg-type]  # a MediumType: from the lookup or the table
@@ -392,21 +309,22 @@ class FileNormaliser:
         )
 
     def penalty(
-        self, row: int, v: dict[str, Any], original: dict[str, str], withheld: list[tuple]
+        self,
+        row: int,
+        rid: str,
+        authority: str,
+        v: dict[str, Any],
+        original: dict[str, str],
+        withheld: list[tuple[str, str]],
     ) -> Penalty:
-        kinds = v["penalty_kinds"]
-        if set(kinds) == {"warning"}:
-            raise Withheld("warning_only")
-        if "fine" in kinds and v.get("fine_amount") is None:
-            raise Rejected("missing_value", "fine_amount", "a fine needs its amount")
-        authority = self.authority_of(v)
+        """The record of an accepted row (the rules were applied by the columnar normaliser)."""
         penalty = Penalty(
-            id=record_id("P", authority, v["decision_number"]),
+            id=rid,
             decision_number=v["decision_number"],
             authority_code=authority,
             party_name=v["party_name"],
             party_credit_code=v.get("party_credit_code"),
-            kinds=kinds,
+            kinds=v["penalty_kinds"],
             violation=v.get("violation"),
             legal_basis=v.get("legal_basis"),
             fine_amount=v.get("fine_amount"),

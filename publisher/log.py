@@ -1,0 +1,151 @@
+"""The normalised decision log: accepted rows kept in frames, made into records on demand.
+
+Ingest decides every row's outcome on columns and keeps the accepted rows
+(published and merged) as typed Polars frames, which cost a fraction of the
+Python records they stand for. :meth:`Log.records` folds them, in the order they
+were read, into one :class:`~publisher.model.Decision` or
+:class:`~publisher.model.Penalty` per record id, merging re-exports exactly as
+ingest classified them.
+
+A merged row only adds media, changes, empty fields, originals, withheld fields
+and its provenance to the first row of its id, so ingest drops what it cannot add
+(the publisher's details, free text the first row already has) before keeping it.
+"""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+import weakref
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from .columnar import FrameNormaliser, decode_withheld
+from .model import Decision, Penalty
+
+# Fields a merged decision row fills only where the first row left them empty, in mask order.
+FILL_FIELDS = (
+    "registration_number",
+    "application_date",
+    "acceptance_date",
+    "publication_date",
+    "cancellation_ground",
+    "legal_basis",
+    "remarks",
+)
+# What a merged row never adds: the first row's publisher stands.
+DROPPED = {
+    "decisions": ("publisher_name", "legal_representative", "address", "sponsor_name"),
+    "penalties": ("party_name", "violation", "legal_basis", "facts", "remarks"),
+}
+SHARED = frozenset(["date", "lookup", "money", "cn_number", "issn", "credit_code"])
+
+
+def fill_mask(frame: pl.DataFrame) -> pl.Expr:
+    """Bit j set where the row has ``FILL_FIELDS[j]``."""
+    bits = [
+        pl.col(f).is_not_null().cast(pl.Int32) * (1 << j)
+        for j, f in enumerate(FILL_FIELDS)
+        if f in frame.columns
+    ]
+    return pl.sum_horizontal(bits) if bits else pl.lit(0, pl.Int32)
+
+
+def prune(frame: pl.DataFrame, kind: str) -> pl.DataFrame:
+    """Null out what the merged rows of ``frame`` (``_merged``, with their first row's fill
+    ``_mask``) cannot add to their first row."""
+    frame = frame.rename({"_merged": "_m"}).drop("_conflict")
+    if not frame["_m"].any():
+        return frame.drop("_m", "_mask")
+    drop = [
+        pl.when(pl.col("_m")).then(None).otherwise(pl.col(f)).alias(f)
+        for f in DROPPED[kind]
+        if f in frame.columns
+    ]
+    if kind == "decisions":
+        drop += [
+            pl.when(pl.col("_m") & ((pl.col("_mask") // (1 << j)) % 2 == 1))
+            .then(None)
+            .otherwise(pl.col(f))
+            .alias(f)
+            for j, f in enumerate(FILL_FIELDS)
+            if f in frame.columns
+        ]
+    return frame.with_columns(drop).drop("_m", "_mask")
+
+
+class Chunk:
+    """Accepted rows of one frame of one file, staged on disk, with their normaliser."""
+
+    __slots__ = ("norm", "path")
+
+    def __init__(self, norm: FrameNormaliser, path: Path) -> None:
+        self.norm, self.path = norm, path
+
+
+class Log:
+    """The accepted rows of a run, per record kind, in reading order, staged on disk
+    (Arrow IPC files in a temporary folder) so that a run's memory does not grow with them."""
+
+    def __init__(self) -> None:
+        self.chunks: dict[str, list[Chunk]] = {"decisions": [], "penalties": []}
+        self.folder = Path(tempfile.mkdtemp(prefix="adreg-log-"))
+        self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, True)
+        self.count = 0
+
+    def add(self, kind: str, norm: FrameNormaliser, frame: pl.DataFrame) -> None:
+        if frame.height:
+            self.count += 1
+            path = self.folder / f"{self.count:06d}.arrow"
+            frame.write_ipc(path, compression="uncompressed")
+            self.chunks[kind].append(Chunk(norm, path))
+
+    def close(self) -> None:
+        """Remove the staged rows (the records made from them stay)."""
+        self._cleanup()
+
+    def records(self, kind: str, merge: Callable[[Any, Any], str | None]) -> dict[str, Any]:
+        """Every record of ``kind``, merged by id; the frames are released as they are read."""
+        store: dict[str, Any] = {}
+        shared: dict[Any, Any] = {}
+        chunks = self.chunks[kind]
+        while chunks:
+            chunk = chunks.pop(0)
+            norm = chunk.norm
+            frame = pl.read_ipc(chunk.path)
+            chunk.path.unlink()
+            build: Callable[..., Decision | Penalty] = (
+                norm.decision if kind == "decisions" else norm.penalty
+            )
+            names = [n for n in norm.names if n in frame.columns]
+            originals = [c for c in frame.columns if c.startswith("o.")]
+            columns = []
+            for name in names:
+                values = frame[name].to_list()
+                if norm.fields[name].parser in SHARED:  # one object per distinct value
+                    values = [shared.setdefault(v, v) if v is not None else None for v in values]
+                columns.append(values)
+            origs = [frame[c].to_list() for c in originals]
+            keys = [c[2:] for c in originals]
+            rows = frame["row"].to_list()
+            ids = frame["id"].to_list()
+            authorities = frame["authority_code"].to_list()
+            withheld = frame["_withheld"].to_list()
+            del frame, chunk
+            for k, row_values in enumerate(zip(*columns, strict=True)):
+                v = dict(zip(names, row_values, strict=True))
+                original = {
+                    key: col[k] for key, col in zip(keys, origs, strict=True) if col[k] is not None
+                }
+                record = build(
+                    rows[k], ids[k], authorities[k], v, original, decode_withheld(withheld[k])
+                )
+                old = store.get(ids[k])
+                if old is None:
+                    store[ids[k]] = record
+                else:
+                    merge(old, record)
+        return store

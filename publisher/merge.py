@@ -1,0 +1,92 @@
+"""Merge, on columns: each accepted row is the first of its record id, or a re-export of it.
+
+A re-export (the same authority and decision number read again, from the same or
+another source) merges into the first row of its id unless it disagrees with it on
+what must agree (kind, decision date, credit codes; for penalties the kinds, the
+party's credit code and the fine): then it is a conflicting duplicate, rejected.
+The first rows of a run are remembered across files and sources.
+"""
+
+from __future__ import annotations
+
+import polars as pl
+
+from .log import fill_mask
+
+# The fields re-exports must agree on, in the order checked, with the name a conflict reports.
+KEYS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
+    "decisions": (
+        ("kind", ("kind",)),
+        ("decision_date", ("decision_date",)),
+        ("credit_code", ("credit_code", "sponsor_credit_code")),
+    ),
+    "penalties": (
+        ("kinds", ("penalty_kinds",)),
+        ("party_credit_code", ("party_credit_code",)),
+        ("fine_amount", ("fine_amount",)),
+    ),
+}
+
+
+DTYPES: dict[str, pl.DataType] = {
+    "decision_date": pl.Date(),
+    "penalty_kinds": pl.List(pl.String),
+    "fine_amount": pl.Decimal(38, 2),
+}
+
+
+def _key(frame: pl.DataFrame, column: str) -> pl.Expr:
+    if column in frame.columns:
+        return pl.col(column)
+    return pl.lit(None, DTYPES.get(column, pl.String())).alias(column)
+
+
+class Firsts:
+    """The first row of every record id seen so far, with the values re-exports must match."""
+
+    def __init__(self, kind: str) -> None:
+        self.kind = kind
+        self.columns = [c for _name, cols in KEYS[kind] for c in cols]
+        self.seen: pl.DataFrame | None = None
+        self.rows = 0
+
+    def _keys(self, frame: pl.DataFrame) -> list[pl.Expr]:
+        return [_key(frame, c) for c in self.columns]
+
+    def classify(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """``frame`` (with its ``id``) plus ``_merged`` (not the first of its id),
+        ``_conflict`` (the field a merged row disagrees on) and ``_mask`` (the first row's
+        fill mask, see :func:`publisher.log.fill_mask`)."""
+        frame = frame.with_columns(fill_mask(frame).cast(pl.Int32).alias("_own_mask"))
+        merged = ~pl.col("id").is_first_distinct()
+        if self.seen is not None:
+            merged = merged | pl.col("id").is_in(self.seen["id"].implode())
+        frame = frame.with_columns(merged.alias("_merged"))
+        new = frame.filter(~pl.col("_merged")).select(
+            "id",
+            *(k.alias(f"f.{c}") for k, c in zip(self._keys(frame), self.columns, strict=True)),
+            pl.col("_own_mask").alias("_mask"),
+        )
+        if self.seen is None:
+            self.seen = new
+        else:
+            self.seen.vstack(new, in_place=True)
+            if self.seen.n_chunks() > 32:
+                self.seen = self.seen.rechunk()
+        self.rows += new.height
+        if not frame["_merged"].any():
+            return frame.with_columns(
+                pl.lit(None, pl.String).alias("_conflict"), pl.lit(0, pl.Int32).alias("_mask")
+            ).drop("_own_mask")
+        frame = frame.join(self.seen, on="id", how="left", maintain_order="left")
+        differs = []
+        for name, cols in KEYS[self.kind]:
+            test = pl.lit(False)
+            for c in cols:
+                test = test | _key(frame, c).ne_missing(pl.col(f"f.{c}"))
+            differs.append(pl.when(test).then(pl.lit(name)))
+        conflict = pl.when(pl.col("_merged")).then(pl.coalesce(differs))
+        mask = pl.when(pl.col("_merged")).then(pl.col("_mask")).otherwise(0)
+        return frame.with_columns(
+            conflict.alias("_conflict"), mask.cast(pl.Int32).alias("_mask")
+        ).drop("_own_mask", *(f"f.{c}" for c in self.columns))
