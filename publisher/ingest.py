@@ -155,6 +155,7 @@ class _Run:
             if progress is not None:
                 progress(label, table.position(), table.size)
             self._frame(spec.kind, norm, norm.frame(raw), counts, where)
+        norm.release()  # the log keeps it to build records; its memos are done with
         if progress is not None:
             progress(label, table.size, table.size)
         bounds = spec.expect_rows
@@ -271,4 +272,5 @@ def ingest(folders: Iterable[str | Path], progress: Progress | None = None) -> I
     )
     ledger.check()
     counts = {kind: firsts.rows for kind, firsts in run.firsts.items()}
+    run.firsts.clear()
     return IngestResult(run.authorities, run.log, ledger, counts)

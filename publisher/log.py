@@ -41,7 +41,6 @@ DROPPED = {
     "decisions": ("publisher_name", "legal_representative", "address", "sponsor_name"),
     "penalties": ("party_name", "violation", "legal_basis", "facts", "remarks"),
 }
-SHARED = frozenset(["date", "lookup", "money", "cn_number", "issn", "credit_code"])
 
 
 def fill_mask(frame: pl.DataFrame) -> pl.Expr:
@@ -100,7 +99,7 @@ class Log:
         if frame.height:
             self.count += 1
             path = self.folder / f"{self.count:06d}.arrow"
-            frame.write_ipc(path, compression="uncompressed")
+            frame.write_ipc(path, compression="uncompressed", compat_level=pl.CompatLevel.oldest())
             self.chunks[kind].append(Chunk(norm, path))
 
     def close(self) -> None:
@@ -121,25 +120,34 @@ class Log:
                 norm.decision if kind == "decisions" else norm.penalty
             )
             names = [n for n in norm.names if n in frame.columns]
-            originals = [c for c in frame.columns if c.startswith("o.")]
-            columns = []
-            for name in names:
-                values = frame[name].to_list()
-                if norm.fields[name].parser in SHARED:  # one object per distinct value
-                    values = [shared.setdefault(v, v) if v is not None else None for v in values]
-                columns.append(values)
-            origs = [frame[c].to_list() for c in originals]
-            keys = [c[2:] for c in originals]
+            share = shared.setdefault  # one object per distinct value, across chunks
+            columns = [
+                frame[name].to_list()
+                if norm.fields[name].parser == "multi_lookup"  # lists: each record its own
+                else [v if v is None else share(v, v) for v in frame[name].to_list()]
+                for name in names
+            ]
+            originals: list[dict[str, str] | None] = [None] * frame.height
+            for column in frame.columns:
+                if not column.startswith("o."):
+                    continue
+                texts = frame[column]
+                present = texts.is_not_null()
+                for k, text in zip(
+                    present.arg_true().to_list(), texts.filter(present).to_list(), strict=True
+                ):
+                    held = originals[k]
+                    if held is None:
+                        held = originals[k] = {}
+                    held[column[2:]] = share(text, text)
             rows = frame["row"].to_list()
             ids = frame["id"].to_list()
-            authorities = frame["authority_code"].to_list()
+            authorities = [share(a, a) for a in frame["authority_code"].to_list()]
             withheld = frame["_withheld"].to_list()
             del frame, chunk
             for k, row_values in enumerate(zip(*columns, strict=True)):
                 v = dict(zip(names, row_values, strict=True))
-                original = {
-                    key: col[k] for key, col in zip(keys, origs, strict=True) if col[k] is not None
-                }
+                original = originals[k] or {}
                 record = build(
                     rows[k], ids[k], authorities[k], v, original, decode_withheld(withheld[k])
                 )

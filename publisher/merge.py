@@ -56,29 +56,38 @@ class Firsts:
     def classify(self, frame: pl.DataFrame) -> pl.DataFrame:
         """``frame`` (with its ``id``) plus ``_merged`` (not the first of its id),
         ``_conflict`` (the field a merged row disagrees on) and ``_mask`` (the first row's
-        fill mask, see :func:`publisher.log.fill_mask`)."""
+        fill mask, see :func:`publisher.log.fill_mask`).
+
+        The first rows seen so far are probed for this frame's ids (a pass over them
+        with a hash of the frame's ids), never hashed whole, so a run stays linear."""
         frame = frame.with_columns(fill_mask(frame).cast(pl.Int32).alias("_own_mask"))
+        earlier = (
+            self.seen.filter(pl.col("id").is_in(frame["id"].implode()))
+            if self.seen is not None
+            else None
+        )
         merged = ~pl.col("id").is_first_distinct()
-        if self.seen is not None:
-            merged = merged | pl.col("id").is_in(self.seen["id"].implode())
+        if earlier is not None and earlier.height:
+            merged = merged | pl.col("id").is_in(earlier["id"].implode())
         frame = frame.with_columns(merged.alias("_merged"))
         new = frame.filter(~pl.col("_merged")).select(
             "id",
             *(k.alias(f"f.{c}") for k, c in zip(self._keys(frame), self.columns, strict=True)),
             pl.col("_own_mask").alias("_mask"),
         )
+        self.rows += new.height
         if self.seen is None:
             self.seen = new
         else:
             self.seen.vstack(new, in_place=True)
-            if self.seen.n_chunks() > 32:
+            if self.seen.n_chunks() > 64:
                 self.seen = self.seen.rechunk()
-        self.rows += new.height
         if not frame["_merged"].any():
             return frame.with_columns(
                 pl.lit(None, pl.String).alias("_conflict"), pl.lit(0, pl.Int32).alias("_mask")
             ).drop("_own_mask")
-        frame = frame.join(self.seen, on="id", how="left", maintain_order="left")
+        firsts = new if earlier is None else pl.concat([earlier, new])
+        frame = frame.join(firsts, on="id", how="left", maintain_order="left")
         differs = []
         for name, cols in KEYS[self.kind]:
             test = pl.lit(False)

@@ -176,6 +176,12 @@ class FileNormaliser:
             text = str(value)
         return (value, raw if raw != text else None, None)
 
+    def release(self) -> None:
+        """Forget the memos (the file is read; what remains is building its records)."""
+        for cache in self.caches.values():
+            cache.clear()
+        self.empties.clear()
+
     def _empty(self, spec: Field, default: str) -> Cell:
         """The cell of an empty raw value: the same for every row of the file."""
         cell = self.empties.get(spec.name)
