@@ -11,6 +11,7 @@ import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from itertools import islice
 from typing import Any, NamedTuple
 
 from . import tables as t
@@ -81,26 +82,65 @@ def _column_values(rows: Sequence[t.Row], name: str) -> list[Any]:
     return col
 
 
+class _Reporter:
+    """Problems of one resource, at most ``limit`` rows listed per (field, kind, message),
+    however many pieces the rows are checked in; then one line counts the rest."""
+
+    def __init__(self, resource: str, limit: int) -> None:
+        self.resource, self.limit = resource, limit
+        self.problems: list[Problem] = []
+        self.found: dict[tuple[str | None, str, str], int] = {}
+
+    def __call__(
+        self, bad: Iterable[int], field: str | None, kind: str, message: str, offset: int
+    ) -> None:
+        key = (field, kind, message)
+        n = self.found.get(key, 0)
+        for i in bad:
+            if n < self.limit:
+                self.problems.append(Problem(self.resource, offset + i + 2, field, kind, message))
+            n += 1
+        self.found[key] = n
+
+    def finish(self) -> list[Problem]:
+        out = list(self.problems)
+        for (field, kind, message), n in self.found.items():
+            if n > self.limit:
+                more = f"{message} (and {n - self.limit} more rows)"
+                out.append(Problem(self.resource, None, field, kind, more))
+        return out
+
+
 def _check_resource(
     res: t.Resource,
     rows: Sequence[t.Row],
     values: dict[tuple[str, str], set[Any]],
     limit: int,
 ) -> list[Problem]:
-    out: list[Problem] = []
+    reporter = _Reporter(res.name, limit)
+    _check_rows(res, rows, values, reporter, 0, {})
+    return reporter.finish()
+
+
+def _check_rows(
+    res: t.Resource,
+    rows: Sequence[t.Row],
+    values: dict[tuple[str, str], set[Any]],
+    reporter: _Reporter,
+    offset: int,
+    keys_seen: dict[Any, int],
+) -> dict[str, list[Any]]:
+    """Check ``rows`` (the rows from ``offset`` on); ``keys_seen`` holds the primary keys of
+    the rows checked before. Returns the rows' columns (None for "")."""
+    out = reporter
 
     def report(bad: Iterable[int], field: str | None, kind: str, message: str) -> None:
-        rows_ = list(bad)
-        for i in rows_[:limit]:
-            out.append(Problem(res.name, i + 2, field, kind, message))
-        if len(rows_) > limit:
-            more = f"{message} (and {len(rows_) - limit} more rows)"
-            out.append(Problem(res.name, None, field, kind, more))
+        out(bad, field, kind, message, offset)
 
     if set(map(type, rows)) - {res.row}:
         bad = (i for i, r in enumerate(rows) if type(r) is not res.row)
         report(bad, None, "type", f"not a {res.row.__name__}")
-        return out
+        return {}
     cols: dict[str, list[Any]] = {}
     for c in columns(res.row):
         col = cols[c.name] = list(map(operator.attrgetter(c.name), rows))
@@ -148,32 +188,41 @@ def _check_resource(
         if null in keys:  # frictionless: "cells composing the primary keys are all None"
             bad = (i for i, k in enumerate(keys) if k == null)
             report(bad, label, "primary-key", f"primary key ({label}) is empty")
-        if len(set(keys)) != len(keys):
-            seen: dict[Any, int] = {}
-            dups = (i for i, k in enumerate(keys) if k != null and seen.setdefault(k, i) != i)
-            report(dups, label, "primary-key", f"duplicate primary key ({label})")
+        for i, k in enumerate(keys):
+            if k != null:
+                keys_seen.setdefault(k, offset + i)
+        dups = (i for i, k in enumerate(keys) if k != null and keys_seen[k] != offset + i)
+        report(dups, label, "primary-key", f"duplicate primary key ({label})")
     for name, target, field in res.foreign_keys:
         col = cols[name]
         if (target, field) not in values:
-            out.append(Problem(res.name, None, name, "foreign-key", f"no resource {target}"))
+            out.problems.append(
+                Problem(res.name, None, name, "foreign-key", f"no resource {target}")
+            )
             continue
         if dangling := set(col) - values[target, field] - {None}:
             bad = (i for i, v in enumerate(col) if v in dangling)
             report(bad, name, "foreign-key", f"not found in {target}.{field}")
-    return out
+    return cols
 
 
 class CheckedStream(Mapping[str, Iterable[t.Row]]):
     """Tables made one at a time and checked as they are handed over, in RESOURCES order.
 
-    ``stream[name]`` makes that resource's rows, checks them (as :func:`find_problems`
-    would, foreign keys against the key sets of the resources made before it: every
-    foreign key points to an earlier resource), yields them, and lets them go. Problems
-    and row counts are known once every resource has been read.
+    ``stream[name]`` makes that resource's rows (a list, or a generator that makes them as
+    they are asked for), checks them a piece at a time (as :func:`find_problems` would,
+    foreign keys against the key sets of the resources made before it: every foreign key
+    points to an earlier resource), yields them, and lets them go. Problems and row
+    counts are known once every resource has been read.
     """
 
-    def __init__(self, make: Mapping[str, Callable[[], list[t.Row]]], limit: int = 20) -> None:
-        self.make, self.limit = make, limit
+    def __init__(
+        self,
+        make: Mapping[str, Callable[[], Iterable[t.Row]]],
+        limit: int = 20,
+        chunk: int = 10_000,
+    ) -> None:
+        self.make, self.limit, self.chunk = make, limit, chunk
         self.problems: list[Problem] = []
         self.counts: dict[str, int] = {}
         self.key_sets: dict[tuple[str, str], set[Any]] = {}
@@ -192,11 +241,23 @@ class CheckedStream(Mapping[str, Iterable[t.Row]]):
 
     def _rows(self, name: str) -> Iterator[t.Row]:
         res = t.RESOURCE[name]
-        rows = self.make[name]()
-        self.counts[name] = len(rows)
-        with paused_gc():
-            self.problems += _check_resource(res, rows, self.key_sets, self.limit)
-            for target, field in self.wanted:
-                if target == name:
-                    self.key_sets[target, field] = set(_column_values(rows, field)) - {None}
-        yield from rows
+        reporter = _Reporter(name, self.limit)
+        keys_seen: dict[Any, int] = {}
+        wanted = [field for target, field in self.wanted if target == name]
+        for field in wanted:
+            self.key_sets[name, field] = set()
+        count = 0
+        rows = iter(self.make[name]())
+        # In pieces: a table made by a generator is never held whole (see flatten).
+        while chunk := list(islice(rows, self.chunk)):
+            with paused_gc():
+                cols = _check_rows(res, chunk, self.key_sets, reporter, count, keys_seen)
+                for field in wanted:
+                    col = cols[field] if field in cols else _column_values(chunk, field)
+                    self.key_sets[name, field].update(col)
+                    self.key_sets[name, field].discard(None)
+            count += len(chunk)
+            yield from chunk
+            del chunk
+        self.counts[name] = count
+        self.problems += reporter.finish()

@@ -84,11 +84,11 @@ def decode_outcome(code: str) -> tuple[str, ...]:
 
 
 @functools.cache
-def decode_withheld(code: str | None) -> list[tuple[str, str]]:
+def decode_withheld(code: str | None) -> tuple[tuple[str, str], ...]:
     """A row's withheld (field, kind) pairs; rows repeat few combinations."""
     if not code:
-        return []
-    return [tuple(item.split(SEP)) for item in code.split(ITEMS)]  # type: ignore[misc]
+        return ()
+    return tuple(tuple(item.split(SEP)) for item in code.split(ITEMS))  # type: ignore[misc]
 
 
 def _rejected(reason: str, field: str, detail: str) -> pl.Expr:

@@ -7,7 +7,7 @@ release's as-of date, and penalties out of publicity on it, stay out.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from typing import Any
 
@@ -117,10 +117,9 @@ def _registrations(derived: Derived) -> tuple[list[Row], list[Row]]:
 
 
 def _decisions(
-    decisions: list[Decision], derived: Derived, notice_of: dict[str, str]
-) -> tuple[list[Row], list[Row]]:
-    rows: list[Row] = []
-    changes: list[Row] = []
+    decisions: list[Decision], derived: Derived, notice_of: dict[str, str], changes: list[Row]
+) -> Iterator[Row]:
+    """The decisions' rows, made as they are asked for; their changes go to ``changes``."""
     prior_end = derived.renewal_prior_end
     for i in range(len(decisions)):
         # Each Decision is released as its row is made: a release never holds the whole
@@ -128,35 +127,33 @@ def _decisions(
         d, decisions[i] = decisions[i], None  # type: ignore[call-overload]
         t = decision_timing(d, prior_end=prior_end.get(d.id))
         p = d.publisher
-        rows.append(
-            DecisionRow(
-                id=d.id,
-                decision_number=d.decision_number,
-                authority_code=d.authority_code,
-                kind=d.kind,
-                publisher_id=publisher_id(d),
-                publisher_name=p.name,
-                decision_date=d.decision_date,
-                registration_id=derived.registration_of.get(d.id),
-                credit_code=p.credit_code,
-                legal_representative=p.legal_representative,
-                address=p.address,
-                registration_number=d.registration_number,
-                application_date=d.application_date,
-                acceptance_date=d.acceptance_date,
-                publication_date=d.publication_date,
-                media_names="、".join(m.name for m in d.media) or None,
-                cancellation_ground=d.cancellation_ground,
-                legal_basis=d.legal_basis,
-                remarks=d.remarks,
-                notice_id=notice_of.get(d.id),
-                workdays_to_decision=t.workdays_to_decision,
-                decision_late=t.late,
-                workdays_to_publication=t.workdays_to_publication,
-                withheld_fields=";".join(d.withheld_fields) or None,
-                original=original_text(d.original),
-                sources=sources_text(d.provenance),
-            )
+        yield DecisionRow(
+            id=d.id,
+            decision_number=d.decision_number,
+            authority_code=d.authority_code,
+            kind=d.kind,
+            publisher_id=publisher_id(d),
+            publisher_name=p.name,
+            decision_date=d.decision_date,
+            registration_id=derived.registration_of.get(d.id),
+            credit_code=p.credit_code,
+            legal_representative=p.legal_representative,
+            address=p.address,
+            registration_number=d.registration_number,
+            application_date=d.application_date,
+            acceptance_date=d.acceptance_date,
+            publication_date=d.publication_date,
+            media_names="、".join(m.name for m in d.media) or None,
+            cancellation_ground=d.cancellation_ground,
+            legal_basis=d.legal_basis,
+            remarks=d.remarks,
+            notice_id=notice_of.get(d.id),
+            workdays_to_decision=t.workdays_to_decision,
+            decision_late=t.late,
+            workdays_to_publication=t.workdays_to_publication,
+            withheld_fields=";".join(d.withheld_fields) or None,
+            original=original_text(d.original),
+            sources=sources_text(d.provenance),
         )
         for seq, c in enumerate(d.changes, start=1):
             changes.append(
@@ -169,7 +166,6 @@ def _decisions(
                     changed_on=c.changed_on,
                 )
             )
-    return rows, changes
 
 
 def _penalties(penalties: list[Penalty], as_of: date, publishers: set[str]) -> list[Row]:
@@ -226,7 +222,7 @@ def flatten(
     penalties: list[Penalty],
     derived: Derived,
     as_of: date,
-) -> dict[str, Callable[[], list[Row]]]:
+) -> dict[str, Callable[[], Iterable[Row]]]:
     """Each resource's rows, made when asked for, in the order of ``tables.RESOURCES``.
 
     A caller takes one resource at a time and lets it go before the next, so a
@@ -236,9 +232,10 @@ def flatten(
     """
     made: dict[str, Any] = {}
 
-    def notices() -> list[Row]:
-        found, made["notice_of"] = build_notices(decisions, result.authorities)
-        return [
+    def notices() -> Iterator[Row]:
+        of: dict[str, str] = {}
+        made["notice_of"] = of
+        return (
             NoticeRow(
                 id=n.id,
                 notice_number=n.notice_number,
@@ -248,17 +245,18 @@ def flatten(
                 decision_count=len(n.decision_ids),
                 body=n.body,
             )
-            for n in found
-        ]
+            for n in build_notices(decisions, result.authorities, of)
+        )
 
     def publishers() -> list[Row]:
         rows = _publishers(decisions)
         made["publisher_ids"] = {r.id for r in rows}  # type: ignore[attr-defined]
         return rows
 
-    def decision_rows() -> list[Row]:
-        rows, made["changes"] = _decisions(decisions, derived, made.pop("notice_of"))
-        return rows
+    def decision_rows() -> Iterator[Row]:
+        changes: list[Row] = []
+        made["changes"] = changes
+        return _decisions(decisions, derived, made.pop("notice_of"), changes)
 
     def registrations() -> list[Row]:
         rows, made["media"] = _registrations(derived)
@@ -279,7 +277,7 @@ def flatten(
         "media": lambda: made.pop("media"),
         "notices": notices,
         "decisions": decision_rows,
-        "status_periods": lambda: [
+        "status_periods": lambda: (
             StatusPeriodRow(
                 registration_id=p.registration_id,
                 status=p.status,
@@ -288,8 +286,8 @@ def flatten(
                 decision_id=p.decision_id,
             )
             for p in derived.periods
-        ],
-        "registration_details": lambda: [
+        ),
+        "registration_details": lambda: (
             DetailPeriodRow(
                 registration_id=p.registration_id,
                 valid_from=p.valid_from,
@@ -303,7 +301,7 @@ def flatten(
                 media_names="、".join(p.media_names) or None,
             )
             for p in derived.detail_periods
-        ],
+        ),
         "decision_changes": lambda: made.pop("changes"),
         "penalties": lambda: _penalties(penalties, as_of, made.pop("publisher_ids")),
         "anomalies": lambda: [

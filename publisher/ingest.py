@@ -95,20 +95,23 @@ def _merge_decision(old: Decision, new: Decision) -> str | None:
         new.publisher.sponsor_credit_code,
     ):
         return "credit_code"
-    for m in new.media:
-        if not any(m.name == o.name and m.type == o.type for o in old.media):
-            old.media.append(m)
-    for c in new.changes:
-        if c not in old.changes:
-            old.changes.append(c)
+    # Lists and dicts are replaced, never changed in place: records share empty ones.
+    media = [
+        m for m in new.media if not any(m.name == o.name and m.type == o.type for o in old.media)
+    ]
+    if media:
+        old.media = [*old.media, *media]
+    changes = [c for c in new.changes if c not in old.changes]
+    if changes:
+        old.changes = [*old.changes, *changes]
     for name in ("registration_number", "application_date", "acceptance_date"):
         if getattr(old, name) is None:
             setattr(old, name, getattr(new, name))
     for name in ("publication_date", "cancellation_ground", "legal_basis", "remarks"):
         if getattr(old, name) is None:
             setattr(old, name, getattr(new, name))
-    for key, text in new.original.items():
-        old.original.setdefault(key, text)
+    if extra := {k: t for k, t in new.original.items() if k not in old.original}:
+        old.original = {**old.original, **extra}
     old.withheld_fields = sorted(set(old.withheld_fields) | set(new.withheld_fields))
     old.provenance.extend(new.provenance)
     return None
@@ -121,8 +124,8 @@ def _merge_penalty(old: Penalty, new: Penalty) -> str | None:
         return "party_credit_code"
     if old.fine_amount != new.fine_amount:
         return "fine_amount"
-    for key, text in new.original.items():
-        old.original.setdefault(key, text)
+    if extra := {k: t for k, t in new.original.items() if k not in old.original}:
+        old.original = {**old.original, **extra}
     old.withheld_fields = sorted(set(old.withheld_fields) | set(new.withheld_fields))
     old.provenance.extend(new.provenance)
     return None

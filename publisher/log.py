@@ -26,6 +26,9 @@ import polars as pl
 from .columnar import FrameNormaliser, decode_withheld
 from .model import Decision, Penalty
 
+# The originals of every record whose text needed no cleaning: one dict, never changed in
+# place (a merge replaces a record's originals; see publisher.ingest).
+NO_ORIGINAL: dict[str, str] = {}
 # Fields a merged decision row fills only where the first row left them empty, in mask order.
 FILL_FIELDS = (
     "registration_number",
@@ -147,7 +150,7 @@ class Log:
             del frame, chunk
             for k, row_values in enumerate(zip(*columns, strict=True)):
                 v = dict(zip(names, row_values, strict=True))
-                original = originals[k] or {}
+                original = originals[k] or NO_ORIGINAL
                 record = build(
                     rows[k], ids[k], authorities[k], v, original, decode_withheld(withheld[k])
                 )

@@ -10,6 +10,7 @@ accepted row.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -64,6 +65,18 @@ def merged_lookups(source: Source) -> dict[str, dict[str, str]]:
             for label, value in getattr(lookups, name).items():
                 table[label_key(label)] = value
     return out
+
+
+# The empty list of every record without media or changes: one object, never changed in
+# place (a merge replaces a record's lists; see publisher.ingest).
+NONE: list[Any] = []
+
+
+@functools.cache
+def withheld_fields(withheld: tuple[tuple[str, str], ...]) -> list[str]:
+    """The fields a row's personal data was withheld from: one list per combination,
+    shared by the records (replaced, never changed in place)."""
+    return sorted({f for f, _ in withheld})
 
 
 class FileNormaliser:
@@ -250,7 +263,7 @@ class FileNormaliser:
         authority: str,
         v: dict[str, Any],
         original: dict[str, str],
-        withheld: list[tuple[str, str]],
+        withheld: tuple[tuple[str, str], ...],
     ) -> Decision:
         """The record of an accepted row (the rules were applied by the columnar normaliser)."""
         credit = v.get("credit_code")
@@ -264,17 +277,17 @@ class FileNormaliser:
             sponsor_name=v.get("sponsor_name"),
             sponsor_credit_code=v.get("sponsor_credit_code"),
         )
-        media = [self.medium(v)] if v.get("medium_name") is not None else []
-        changes = []
+        media = [self.medium(v)] if v.get("medium_name") is not None else NONE
+        changes = NONE
         if v.get("change_field") is not None:
-            changes.append(
+            changes = [
                 Change(
                     field=v["change_field"],
                     old=v.get("change_old"),
                     new=v.get("change_new"),
                     changed_on=v.get("changed_on"),
                 )
-            )
+            ]
         decision = Decision(
             id=rid,
             decision_number=v["decision_number"],
@@ -291,7 +304,7 @@ class FileNormaliser:
             cancellation_ground=v.get("cancellation_ground"),
             legal_basis=v.get("legal_basis"),
             remarks=v.get("remarks"),
-            withheld_fields=sorted({f for f, _ in withheld}),
+            withheld_fields=withheld_fields(withheld),
             original=original,
             provenance=[self.provenance(row)],
         )
@@ -321,7 +334,7 @@ class FileNormaliser:
         authority: str,
         v: dict[str, Any],
         original: dict[str, str],
-        withheld: list[tuple[str, str]],
+        withheld: tuple[tuple[str, str], ...],
     ) -> Penalty:
         """The record of an accepted row (the rules were applied by the columnar normaliser)."""
         penalty = Penalty(
@@ -338,7 +351,7 @@ class FileNormaliser:
             decision_date=v["decision_date"],
             publication_date=v.get("publication_date"),
             facts=v.get("facts"),
-            withheld_fields=sorted({f for f, _ in withheld}),
+            withheld_fields=withheld_fields(withheld),
             original=original,
             provenance=[self.provenance(row)],
         )

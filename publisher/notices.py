@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from datetime import date
 
 import msgspec
@@ -107,30 +107,26 @@ def decision_text(d: Decision) -> str:
 
 
 def build_notices(
-    decisions: Iterable[Decision], authorities: dict[str, Authority]
-) -> tuple[list[Notice], dict[str, str]]:
-    """Notices in date order, and decision id → notice id."""
+    decisions: Iterable[Decision], authorities: dict[str, Authority], of: dict[str, str]
+) -> Iterator[Notice]:
+    """Notices in date order, each made (its text too) as it is asked for; ``of`` gets
+    decision id → notice id as they are made."""
     groups: dict[tuple[str, date], list[Decision]] = defaultdict(list)
     for d in decisions:
         groups[(d.authority_code, notice_date(d))].append(d)
-    notices: list[Notice] = []
-    of: dict[str, str] = {}
     for (code, day), items in sorted(groups.items(), key=lambda kv: (kv[0][1], kv[0][0])):
         items.sort(key=lambda d: (d.decision_number, d.id))
         name = authorities[code].name if code in authorities else code
         nid = notice_id(code, day)
         body = "\n".join(f"{i}. {decision_text(d)}" for i, d in enumerate(items, start=1))
-        notices.append(
-            Notice(
-                id=nid,
-                notice_number=f"{code}广登公告〔{day.year}〕{day.month:02d}{day.day:02d}号",
-                authority_code=code,
-                publication_date=day,
-                title=f"{name}广告发布登记公告（{day.year}年{day.month}月{day.day}日）",
-                decision_ids=[d.id for d in items],
-                body=body,
-            )
-        )
         for d in items:
             of[d.id] = nid
-    return notices, of
+        yield Notice(
+            id=nid,
+            notice_number=f"{code}广登公告〔{day.year}〕{day.month:02d}{day.day:02d}号",
+            authority_code=code,
+            publication_date=day,
+            title=f"{name}广告发布登记公告（{day.year}年{day.month}月{day.day}日）",
+            decision_ids=[d.id for d in items],
+            body=body,
+        )

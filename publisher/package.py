@@ -41,7 +41,8 @@ SEMVER = re.compile(
     r"^(0|[1-9]\d*)\.(0|[1-9]\d*)\.(0|[1-9]\d*)(-[0-9A-Za-z.-]+)?(\+[0-9A-Za-z.-]+)?$"
 )
 NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
-CHUNK = 20_000  # rows encoded per write: amortises encode + hash + write calls
+CHUNK = 20_000  # rows encoded per write at most: amortises encode + hash + write calls
+PIECE_BYTES = 4 << 20  # ... and about this many bytes (notices carry long texts)
 
 _TYPES: dict[type, str] = {  # Python type → Table Schema type
     str: "string",
@@ -251,15 +252,17 @@ def _write_csv(path: Path, row: type[t.Row], rows: Iterable[t.Row]) -> tuple[int
     data = (",".join(_quote(c.name) for c in columns(row)) + "\r\n").encode()
     digest, size, count = hashlib.sha256(data), len(data), 0
     rows = iter(rows)
+    n = 1000  # rows encoded at a time: grown while pieces are small, cut when they are big
     with path.open("wb") as fh:
         fh.write(data)
-        while chunk := list(islice(rows, CHUNK)):
+        while chunk := list(islice(rows, n)):
             with paused_gc():  # not while the caller's generator makes rows
                 data = _csv_lines(row, chunk).encode("utf-8")
             digest.update(data)
             fh.write(data)
             size += len(data)
             count += len(chunk)
+            n = max(1, min(CHUNK, n * PIECE_BYTES // max(len(data), 1)))
     return count, size, digest.hexdigest()
 
 

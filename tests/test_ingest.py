@@ -366,3 +366,17 @@ def test_defaults_fill_missing_columns(make_source) -> None:
     src.csv("d.csv", [row], columns=columns, defaults={"publisher_kind": "报社"})
     result = ingest([src.folder])
     assert by_number(result, "皖广登字〔2017〕001号").publisher.kind == "newspaper"
+
+
+def test_shared_empty_containers_stay_empty(sources: list[Path]) -> None:
+    """Records without media, changes or originals share one empty list or dict (memory
+    at a million rows); merging re-exports must replace them, never fill them."""
+    from publisher.log import NO_ORIGINAL
+    from publisher.normalise import NONE
+
+    result = ingest(sources)
+    decisions = list(result.decisions.values())
+    assert any(d.changes is NONE for d in decisions)
+    assert all(d.original is NO_ORIGINAL for d in decisions if not d.original)
+    assert any(len(d.provenance) > 1 for d in decisions)  # merges happened
+    assert NONE == [] and NO_ORIGINAL == {}

@@ -645,14 +645,20 @@ def test_workbook_splits_long_tables_and_is_reproducible(pkg: Path, tmp_path: Pa
     book.close()
 
 
-def test_the_checked_stream_finds_what_check_tables_finds(tmp_path: Path) -> None:
-    """publish checks each table as it is written: the same problems as checking them all."""
+@pytest.mark.parametrize("chunk", [1, 2, 50_000])
+def test_the_checked_stream_finds_what_check_tables_finds(tmp_path: Path, chunk: int) -> None:
+    """publish checks each table as it is written, a piece at a time, from generators:
+    the same problems as checking whole tables, whatever the pieces."""
     tables = sample()
     r = msgspec.structs.replace
     tables["publishers"].append(tables["publishers"][0])  # duplicate primary key
+    tables["publishers"].append(tables["publishers"][1])  # another, in a later piece
     tables["media"][1] = r(tables["media"][1], registration_id="reg-404")  # dangling
     tables["authorities"][1] = r(tables["authorities"][1], level="city")  # enum
-    stream = checks.CheckedStream({name: (lambda rows=rows: rows) for name, rows in tables.items()})
+    tables["anomalies"] = [r(a, code="") for a in tables["anomalies"]] * 30  # capped
+    stream = checks.CheckedStream(
+        {name: (lambda rows=rows: iter(rows)) for name, rows in tables.items()}, chunk=chunk
+    )
     package.write_package(
         stream,
         tmp_path,
