@@ -16,7 +16,9 @@
    both sides should find every row valid. ``--rows N`` keeps the first N rows.
 2. Throughput, interleaved A B A B for ``--rounds`` rounds, each in a fresh process
    under ``/usr/bin/time -v`` (peak RSS, CPU):
-   A ``publisher.ingest.ingest([source])``;
+   A ``publisher.ingest.ingest([source])``: every row read, normalised, checked, merged
+     and counted, the accepted rows staged as the normalised log (the Python records
+     publish builds from that log are not made here; the publish benchmark counts them);
    B ``frictionless validate decisions.csv --schema schema.json --limit-errors 0``
    (no error limit, no row limit: frictionless reads every row).
    Reported: wall median, rows/s, CPU, peak RSS and the median of the per-round
@@ -428,7 +430,7 @@ from publisher.ingest import ingest
 r = ingest([sys.argv[1]])
 rejected = {o.row: f"{o.reason}:{o.field}" for o in r.ledger.rows if o.outcome == "rejected"}
 out = {"counts": {k: getattr(r.ledger.total, k) for k in r.ledger.total.__struct_fields__},
-       "reasons": r.ledger.reasons, "rejected": rejected, "decisions": len(r.decisions)}
+       "reasons": r.ledger.reasons, "rejected": rejected, "decisions": r.counts["decisions"]}
 with open(sys.argv[2], "w") as fh:
     json.dump(out, fh)
 """

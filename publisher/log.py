@@ -102,7 +102,7 @@ class Log:
         if frame.height:
             self.count += 1
             path = self.folder / f"{self.count:06d}.arrow"
-            frame.write_ipc(path, compression="uncompressed", compat_level=pl.CompatLevel.oldest())
+            frame.write_ipc(path, compression="lz4", compat_level=pl.CompatLevel.oldest())
             self.chunks[kind].append(Chunk(norm, path))
 
     def close(self) -> None:
