@@ -41,6 +41,10 @@ class IngestResult:
         self._decisions: dict[str, Decision] | None = None
         self._penalties: dict[str, Penalty] | None = None
 
+    def close(self) -> None:
+        """Remove the staged log (records already made stay)."""
+        self._log.close()
+
     @property
     def decisions(self) -> dict[str, Decision]:
         if self._decisions is None:
@@ -134,9 +138,9 @@ def _merge_penalty(old: Penalty, new: Penalty) -> str | None:
 class _Run:
     """What an ingest run accumulates: the accepted rows and every row's outcome."""
 
-    def __init__(self, authorities: dict[str, Authority]) -> None:
+    def __init__(self, authorities: dict[str, Authority], stage: Path | None) -> None:
         self.authorities = authorities
-        self.log = Log()
+        self.log = Log(stage)
         self.firsts = {kind: Firsts(kind) for kind in ("decisions", "penalties")}
         self.rows: list[RowOutcome] = []
         self.withheld_values: list[WithheldValue] = []
@@ -235,14 +239,17 @@ class _Run:
         self.log.add(kind, norm, prune(good, kind))
 
 
-def ingest(folders: Iterable[str | Path], progress: Progress | None = None) -> IngestResult:
-    """Read every source folder and return the merged log and its ledger."""
+def ingest(
+    folders: Iterable[str | Path], progress: Progress | None = None, stage: Path | None = None
+) -> IngestResult:
+    """Read every source folder and return the merged log and its ledger; the log is staged
+    in a temporary folder (under ``stage`` if given) until its records are made."""
     sources = [load_source(f) for f in folders]
     names = Counter(s.name for s in sources)
     if dup := [n for n, c in names.items() if c > 1]:
         raise UserError(f"source folder named {dup[0]!r} given more than once")
     sources.sort(key=lambda s: (LEVEL_ORDER[s.config.authority.level], s.name))
-    run = _Run(authorities_of(sources))
+    run = _Run(authorities_of(sources), stage)
     source_ledgers = []
     for source in sources:
         first = len(run.rows)

@@ -90,11 +90,15 @@ class Chunk:
 
 class Log:
     """The accepted rows of a run, per record kind, in reading order, staged on disk
-    (Arrow IPC files in a temporary folder) so that a run's memory does not grow with them."""
+    (Arrow IPC files in a temporary folder, under ``under`` if given: publish stages them
+    in its build folder, so a killed build leaves nothing elsewhere) so that a run's
+    memory does not grow with them."""
 
-    def __init__(self) -> None:
+    def __init__(self, under: Path | None = None) -> None:
         self.chunks: dict[str, list[Chunk]] = {"decisions": [], "penalties": []}
-        self.folder = Path(tempfile.mkdtemp(prefix="adreg-log-"))
+        if under is not None:
+            under.mkdir(parents=True, exist_ok=True)
+        self.folder = Path(tempfile.mkdtemp(prefix="adreg-log-", dir=under))
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, True)
         self.count = 0
 

@@ -134,13 +134,15 @@ def _build(
 ) -> tuple[IngestResult, dict[str, int], str]:
     """Everything but the switch: the release's files in ``build``, checked."""
     say("ingest")
-    result = ingest(sources, progress=progress)
+    result = ingest(sources, progress=progress, stage=build / ".log")
     # The ledger's row lists go to disk now and leave memory: a million-row run holds
     # millions of them, and nothing after this step reads them.
     result.ledger.write(build / "ledger.json")
     result.ledger.rows = []
     result.ledger.withheld_values = []
     decisions, penalties = in_release(result, as_of)
+    result.close()  # every record is made: the staged log goes before the build is checked
+    shutil.rmtree(build / ".log", ignore_errors=True)
     result.decisions.clear()  # the list holds them now; flatten lets each go once flattened
     result.penalties.clear()
     say("derive")
