@@ -243,7 +243,7 @@ def ingest(
     folders: Iterable[str | Path], progress: Progress | None = None, stage: Path | None = None
 ) -> IngestResult:
     """Read every source folder and return the merged log and its ledger; the log is staged
-    in a temporary folder (under ``stage`` if given) until its records are made."""
+    in ``stage`` (a new folder), else a temporary one, until its records are made."""
     sources = [load_source(f) for f in folders]
     names = Counter(s.name for s in sources)
     if dup := [n for n, c in names.items() if c > 1]:

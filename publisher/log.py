@@ -90,15 +90,17 @@ class Chunk:
 
 class Log:
     """The accepted rows of a run, per record kind, in reading order, staged on disk
-    (Arrow IPC files in a temporary folder, under ``under`` if given: publish stages them
-    in its build folder, so a killed build leaves nothing elsewhere) so that a run's
+    (Arrow IPC files in a temporary folder, or in ``under``: publish stages them in its
+    build folder, so a killed build leaves nothing elsewhere) so that a run's
     memory does not grow with them."""
 
     def __init__(self, under: Path | None = None) -> None:
         self.chunks: dict[str, list[Chunk]] = {"decisions": [], "penalties": []}
-        if under is not None:
-            under.mkdir(parents=True, exist_ok=True)
-        self.folder = Path(tempfile.mkdtemp(prefix="adreg-log-", dir=under))
+        if under is None:
+            self.folder = Path(tempfile.mkdtemp(prefix="adreg-log-"))
+        else:
+            self.folder = under
+            under.mkdir(parents=True)
         self._cleanup = weakref.finalize(self, shutil.rmtree, self.folder, True)
         self.count = 0
 

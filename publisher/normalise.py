@@ -19,11 +19,8 @@ from .config import FileConfig, Lookups, Source, base_lookups
 from .extract import EXCEL_ERRORS
 from .fields import FIELDS, Field
 from .model import Authority, Change, Decision, Medium, Penalty, Provenance, Publisher
-from .personal import HAS_DIGITS, find_personal
+from .personal import find_personal
 from .values import (
-    NUMBER_TABLE,
-    SPACES,
-    TEXT_TABLE,
     BadValue,
     clean_number,
     clean_text,
@@ -38,7 +35,6 @@ from .values import (
 
 # Parsers whose raw values repeat enough to be worth a memo: dates, labels, amounts.
 CACHED = frozenset(["date", "lookup", "multi_lookup", "money", "cn_number", "issn", "credit_code"])
-SEP = "\x00"  # joins a column's cells for one-pass cleaning; never in a cleaned value
 MULTI_SEPARATORS = str.maketrans({c: "、" for c in ",，;；/|+"})
 CACHE_MAX_CHARS = 100
 DEFAULT_MEDIUM = {
@@ -202,40 +198,8 @@ class FileNormaliser:
             cell = self.empties[spec.name] = self._cell(spec, "", default)
         return cell
 
-    def text_column(self, spec: Field, raw: list[str], default: str) -> list[Cell] | None:
-        """Text and number columns, cleaned in one pass over the joined column (C speed).
-
-        Cells that need a closer look (empty, an Excel error, digits that may be a phone
-        or ID-card number) go through :meth:`_cell`; None if the column can't be joined.
-        """
-        joined = SEP.join(raw)
-        if joined.count(SEP) != len(raw) - 1:
-            return None
-        cleaned = joined.translate(TEXT_TABLE if spec.parser == "text" else NUMBER_TABLE)
-        if "  " in cleaned:
-            cleaned = SPACES.sub(" ", cleaned)
-        values = list(map(str.strip, cleaned.split(SEP)))
-        out: list[Cell] = [
-            (v, r if r != v else None, None) for r, v in zip(raw, values, strict=True)
-        ]
-        scan = HAS_DIGITS.search if spec.scan_personal else None
-        special = [
-            k
-            for k, v in enumerate(values)
-            if not v or v in EXCEL_ERRORS or (scan is not None and scan(v))
-        ]
-        if special:
-            cells = self.column(spec, [raw[k] for k in special], default, fast=False)
-            for k, cell in zip(special, cells, strict=True):
-                out[k] = cell
-        return out
-
-    def column(self, spec: Field, raw: list[str], default: str, fast: bool = True) -> list[Cell]:
-        """A field's cells for a batch of rows, memoised per distinct raw text."""
-        if fast and spec.parser in ("text", "number"):
-            cells = self.text_column(spec, raw, default)
-            if cells is not None:
-                return cells
+    def column(self, spec: Field, raw: list[str], default: str) -> list[Cell]:
+        """A field's cells for distinct raw texts, memoised per file."""
         if spec.parser not in CACHED:
             return [self._cell(spec, r, default) if r else self._empty(spec, default) for r in raw]
         cache = self.caches[spec.name]

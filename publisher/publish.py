@@ -142,7 +142,6 @@ def _build(
     result.ledger.withheld_values = []
     decisions, penalties = in_release(result, as_of)
     result.close()  # every record is made: the staged log goes before the build is checked
-    shutil.rmtree(build / ".log", ignore_errors=True)
     result.decisions.clear()  # the list holds them now; flatten lets each go once flattened
     result.penalties.clear()
     say("derive")
