@@ -173,7 +173,7 @@ class CsvFrames:
         except pl.exceptions.PolarsError:
             return None
         frame = frame.fill_null("")
-        lines = chunk.count(b"\n") + (0 if chunk.endswith(b"\n") else 1)
+        lines = _lines(chunk) + (0 if chunk.endswith(b"\n") else 1)
         if b'"' in chunk:
             spans = pl.sum_horizontal(pl.col(n).str.count_matches("\n") for n in self.names) + 1
             frame = frame.with_columns(spans.cast(pl.Int64).alias("row"))
