@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLES := samples/sources/*
 
-.PHONY: install install-test demo test lint typecheck check bench clean
+.PHONY: install install-test demo datapackages test lint typecheck check bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -19,6 +19,15 @@ install-test: $(BIN)/python
 ## Main job on the bundled sample data.
 demo: install
 	$(BIN)/adreg publish $(SAMPLES) --config samples/release.yml --out out
+	$(MAKE) --no-print-directory datapackages
+
+## Refresh datapackages/: the samples' data package as a fresh publish writes it.
+datapackages: install
+	rm -rf build/samples-release
+	$(BIN)/adreg publish $(SAMPLES) --config samples/release.yml --out build/samples-release -q
+	rm -rf datapackages/adreg-samples
+	cp -R build/samples-release/current/datapackages/adreg-samples datapackages/
+	rm -rf build/samples-release
 
 lint:
 	$(BIN)/ruff check publisher api tests benchmarks

@@ -37,17 +37,18 @@ from typing import Any
 
 from sqlite_utils import Database
 
-from publisher import package
-from publisher import tables as t
-from publisher.database import build_database, load_tables, read_package, transaction
-from publisher.sample_names import (
+from publisher.read.search import escape_like, name_search
+from publisher.release import package
+from publisher.release import tables as t
+from publisher.release.database import build_database, transaction
+from publisher.release.load import load_tables, read_package
+from publisher.samples.names import (
     PAPER_TITLES,
     PERIODICAL_TOPICS,
     RADIO_THEMES,
     TV_THEMES,
     trade_name,
 )
-from publisher.search import escape_like, name_search
 
 _PROVINCES = "北京 天津 河北 山西 辽宁 吉林 江苏 浙江 安徽 福建 江西 山东 河南 湖北 湖南 广东 广西 海南 重庆 四川 贵州 云南 陕西 甘肃"
 _CITIES = (

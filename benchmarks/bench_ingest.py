@@ -54,11 +54,11 @@ from typing import Any
 import yaml
 from common import TIME, code_version, measured, sample_dir, tool
 
-from publisher.config import Lookups, base_lookups, load_source
-from publisher.extract import EXCEL_ERRORS, column_indexes, open_table
-from publisher.fields import DECISION_FIELDS
-from publisher.personal import find_personal
-from publisher.sample_anhui import HEFEI
+from publisher.ingest.config import Lookups, base_lookups, load_source
+from publisher.ingest.extract import EXCEL_ERRORS, column_indexes, open_table
+from publisher.ingest.fields import DECISION_FIELDS
+from publisher.ingest.personal import find_personal
+from publisher.samples.anhui import HEFEI
 from publisher.values import (
     REGIME_START,
     BadValue,

@@ -25,9 +25,9 @@ from typing import Any
 
 import msgspec
 
-from publisher import checks, package, workbook
-from publisher import tables as t
 from publisher.model import DecisionKind
+from publisher.release import checks, package, workbook
+from publisher.release import tables as t
 
 KINDS: tuple[DecisionKind, ...] = ("grant", "change", "renewal", "cancellation")
 CODES = [f"34{p:02d}{c:02d}" for p in range(1, 17) for c in range(0, 6)]

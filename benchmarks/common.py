@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from publisher.sample import generate
+from publisher.samples.generate import generate
 
 HERE = Path(__file__).resolve().parent
 TIME = "/usr/bin/time"

@@ -15,9 +15,9 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .config import UserError
+from .errors import UserError
 from .ingest import IngestResult, ingest
-from .ledger import Ledger
+from .ingest.ledger import Ledger
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True)
@@ -158,7 +158,7 @@ def sample_command(outdir: Path, publishers: int, seed: int) -> None:
     The exports have the formats and messiness of real ones (CSV in UTF-8 and
     GB18030, XLSX with title rows, JSON, penalties) and are the same for a seed.
     """
-    from .sample import generate
+    from .samples.generate import generate
 
     if publishers < 1:
         raise UserError("--publishers must be 1 or more")
@@ -209,7 +209,7 @@ def publish_command(
     built in a temporary folder, validated, and only then made current; a failed
     or interrupted build leaves the previous release in place.
     """
-    from .publish import load_config, publish
+    from .release.publish import load_config, publish
 
     if not sources:
         raise UserError("give at least one source folder")
@@ -249,7 +249,7 @@ def diff_command(old: Path, new: Path, as_json: bool) -> None:
     """
     import msgspec
 
-    from .diff import diff_packages, diff_text, package_dir
+    from .release.diff import diff_packages, diff_text, package_dir
 
     d = diff_packages(package_dir(old), package_dir(new))
     if as_json:
@@ -280,7 +280,7 @@ def verify_command(query: str, on: str | None, release: Path, as_json: bool) -> 
     """
     import msgspec
 
-    from .verify import answer_text, verify
+    from .read.verify import answer_text, verify
 
     day = parse_day(on, "--on") or date.today()
     answer = verify(release, query, day)

@@ -6,7 +6,7 @@ The bundled samples are what ``adreg sample --publishers 50 --seed 20161201``
 writes: five fictional exports (a province, two prefectures of two provinces, a
 county) in CSV UTF-8 with BOM, CSV GB18030 under title lines, XLSX with a merged
 title row and a notes row, and nested JSON, with a penalties export in two of
-them. Every scenario the generator fixes (publisher/sample_sources.py) is in
+them. Every scenario the generator fixes (publisher/samples/sources.py) is in
 them: a refusal, deemed and late renewals, each Art. 9 cancellation ground, a
 revocation, a withdrawal decided by the province, each penalty kind, wrong check
 characters, phone and ID-card numbers in free text, decisions exported twice.
@@ -22,8 +22,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from publisher.sample import generate  # noqa: E402
-from publisher.sample_sources import SOURCES  # noqa: E402
+from publisher.samples.generate import generate  # noqa: E402
+from publisher.samples.sources import SOURCES  # noqa: E402
 
 PUBLISHERS = 50
 SEED = 20161201

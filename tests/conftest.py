@@ -21,7 +21,7 @@ import pytest
 import yaml
 from stdnum.cn import uscc
 
-from publisher.personal import id_check_character
+from publisher.ingest.personal import id_check_character
 
 ANHUI = {"name": "安徽省市场监督管理局", "division_code": "340000", "level": "province"}
 HEFEI = {"name": "合肥市市场监督管理局", "division_code": "340100", "level": "prefecture"}
@@ -280,3 +280,21 @@ def assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str)
     for needle in needles:
         assert needle in lines[0], (needle, lines[0])
     return lines[0]
+
+
+ROOT = Path(__file__).resolve().parent.parent
+SAMPLE_SOURCES = sorted(p for p in (ROOT / "samples" / "sources").iterdir() if p.is_dir())
+SAMPLE_CONFIG = ROOT / "samples" / "release.yml"
+
+
+@pytest.fixture(scope="session")
+def sample_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The bundled samples published once (as of their config's date) into a fresh output
+    root; shared read-only by every test that asks questions of a real release."""
+    from publisher.release.publish import load_config, publish
+
+    root = tmp_path_factory.mktemp("sample-out")
+    config = load_config(SAMPLE_CONFIG)
+    assert config.as_of is not None
+    publish(SAMPLE_SOURCES, root, config=config, as_of=config.as_of)
+    return root

@@ -29,9 +29,9 @@ from conftest import (
     penalty,
 )
 
-from publisher.config import UserError
+from publisher.errors import UserError
 from publisher.ingest import IngestResult, ingest
-from publisher.ledger import Ledger
+from publisher.ingest.ledger import Ledger
 from publisher.model import RowOutcome
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from publisher.compliance import (
+from publisher.derive import derive
+from publisher.derive.compliance import (
     add_months,
     decision_timing,
     decision_timings,
@@ -15,7 +16,6 @@ from publisher.compliance import (
     penalty_timing,
     publicity_end,
 )
-from publisher.derive import derive
 from publisher.model import Decision, DecisionKind, Medium, Penalty, PenaltyKind, Publisher
 
 TV = Publisher(name="安徽广播电视台", kind="tv", credit_code="12340000MB0000001X")

@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 from conftest import assert_one_line_error
 
-from publisher.config import UserError, load_source
+from publisher.errors import UserError
+from publisher.ingest.config import load_source
 
 VALID = """\
 title: 安徽省广告发布登记

@@ -1,7 +1,7 @@
 """The SQLite build: tables, types, keys, indexes, views, labels, read-only access.
 
 ``sample_tables`` and ``build_sample`` write a small but real data package with
-:func:`publisher.package.write_package` and build it; ``test_search`` uses them too.
+:func:`publisher.release.package.write_package` and build it; ``test_search`` uses them too.
 """
 
 from __future__ import annotations
@@ -20,17 +20,13 @@ from typing import Any
 import pytest
 from conftest import credit_code
 
-from publisher import package
-from publisher import tables as t
-from publisher.database import (
-    INDEXES,
-    STATUS_ON_SQL,
-    PackageError,
-    build_database,
-    connect_readonly,
-    datasette_metadata,
-    status_on,
-)
+from publisher.read.db import connect_readonly
+from publisher.read.status import STATUS_ON_SQL, status_on
+from publisher.release import package
+from publisher.release import tables as t
+from publisher.release.database import INDEXES, build_database
+from publisher.release.datasette import datasette_metadata
+from publisher.release.load import PackageError
 
 CREATED = datetime(2024, 5, 1, tzinfo=UTC)
 AUTHORITIES = {"430000": "湖南省", "430100": "长沙市", "500000": "重庆市", "340100": "合肥市"}

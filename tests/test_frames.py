@@ -15,11 +15,10 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from publisher import frames
-from publisher.columnar import ITEMS, SEP, FrameNormaliser
-from publisher.config import load_source
-from publisher.fields import DECISION_FIELDS
-from publisher.ingest import authorities_of
+from publisher.ingest import authorities_of, frames
+from publisher.ingest.columnar import ITEMS, SEP, FrameNormaliser
+from publisher.ingest.config import load_source
+from publisher.ingest.fields import DECISION_FIELDS
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "sources" / "hefei"
 WIDTH = 3
@@ -30,7 +29,7 @@ row = st.lists(cell, min_size=0, max_size=WIDTH + 1)
 
 def python_rows(path: Path, encoding: str, header_lines: int) -> list[tuple[int, list[str]]]:
     """What the Python reader yields: rows numbered by the line they start on, empty ones
-    skipped, padded or cut to the header's width (see publisher.extract)."""
+    skipped, padded or cut to the header's width (see publisher.ingest.extract)."""
     with path.open(encoding=encoding, newline="") as f:
         reader = csv.reader(f)
         out = []

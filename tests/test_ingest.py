@@ -12,7 +12,7 @@ import pytest
 from conftest import DECISION_COLUMNS, HEFEI, credit_code, decision, id_number, penalty
 
 from publisher.ingest import IngestResult, ingest
-from publisher.ledger import Counts, Ledger
+from publisher.ingest.ledger import Counts, Ledger
 
 ID = id_number("34010419900101123")
 CONTACT = "张三丰"
@@ -371,8 +371,8 @@ def test_defaults_fill_missing_columns(make_source) -> None:
 def test_shared_empty_containers_stay_empty(sources: list[Path]) -> None:
     """Records without media, changes or originals share one empty list or dict (memory
     at a million rows); merging re-exports must replace them, never fill them."""
-    from publisher.log import NO_ORIGINAL
-    from publisher.normalise import NONE
+    from publisher.ingest.log import NO_ORIGINAL
+    from publisher.ingest.normalise import NONE
 
     result = ingest(sources)
     decisions = list(result.decisions.values())

@@ -8,7 +8,7 @@ from pathlib import Path
 import msgspec
 
 from publisher.ingest import ingest
-from publisher.ledger import Ledger
+from publisher.ingest.ledger import Ledger
 
 SAMPLES = sorted((Path(__file__).resolve().parent.parent / "samples" / "sources").iterdir())
 
@@ -28,7 +28,7 @@ def test_written_ledger_is_the_ledger(tmp_path: Path) -> None:
 
 
 def test_an_empty_ledger_writes_valid_json(tmp_path: Path) -> None:
-    from publisher.ledger import Counts
+    from publisher.ingest.ledger import Counts
 
     ledger = Ledger(sources=[], total=Counts())
     ledger.write(tmp_path / "l.json")

@@ -22,8 +22,8 @@ from conftest import credit_code
 from hypothesis import given
 from hypothesis import strategies as st
 
-from publisher import checks, package, workbook
-from publisher import tables as t
+from publisher.release import checks, package, workbook
+from publisher.release import tables as t
 
 CREATED = datetime(2024, 5, 1, 8, 30, tzinfo=UTC)
 HAN = re.compile(r"[\u4e00-\u9fff]")

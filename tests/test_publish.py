@@ -13,8 +13,8 @@ import openpyxl
 import pytest
 from conftest import assert_one_line_error
 
-from publisher.publish import load_config, publish
-from publisher.release import read_manifest, verify_release
+from publisher.manifest import read_manifest, verify_release
+from publisher.release.publish import load_config, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(p for p in (ROOT / "samples" / "sources").iterdir() if p.is_dir())
@@ -106,7 +106,7 @@ def test_penalties_in_publicity_only(release: Path) -> None:
 
 def test_no_personal_data_in_any_published_file(release: Path) -> None:
     """Phone numbers and ID-card numbers planted in the samples reach no file of the release."""
-    from publisher.personal import find_personal
+    from publisher.ingest.personal import find_personal
 
     current = release / "current"
     for path in current.rglob("*.csv"):

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from conftest import adreg_path
 
-from publisher.release import read_manifest, verify_release
+from publisher.manifest import read_manifest, verify_release
 
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLES = sorted(p for p in (ROOT / "samples" / "sources").iterdir() if p.is_dir())

@@ -24,12 +24,12 @@ from openpyxl.utils import get_column_letter
 from stdnum import issn
 from stdnum.cn import ric, uscc
 
-from publisher.config import base_lookups, load_source
-from publisher.sample import generate
-from publisher.sample_model import Area, Context, Plan, shift_workdays
-from publisher.sample_names import SampleRandom, credit_code, full_width, org_code, uscc_check
-from publisher.sample_sources import SOURCES
-from publisher.sample_story import story
+from publisher.ingest.config import base_lookups, load_source
+from publisher.samples.generate import generate
+from publisher.samples.model import Area, Context, Plan, shift_workdays
+from publisher.samples.names import SampleRandom, credit_code, full_width, org_code, uscc_check
+from publisher.samples.sources import SOURCES
+from publisher.samples.story import story
 from publisher.values import label_key
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -118,7 +118,7 @@ def test_same_bytes_whatever_the_hash_seed(
 ) -> None:
     """No set or dict order leaks into the files: another process, another str hash seed."""
     first, _ = small
-    code = "import sys; from pathlib import Path; from publisher.sample import generate; "
+    code = "import sys; from pathlib import Path; from publisher.samples.generate import generate; "
     code += "generate(Path(sys.argv[1]), 60, 5)"
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     subprocess.run([sys.executable, "-c", code, str(tmp_path)], check=True, env=env, cwd=ROOT)

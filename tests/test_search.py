@@ -14,8 +14,9 @@ from hypothesis import strategies as st
 from pypinyin import Style, lazy_pinyin
 from test_database import build_sample
 
-from publisher.database import connect_readonly
-from publisher.search import escape_like, index_pinyin, name_search, plan, search
+from publisher.read.db import connect_readonly
+from publisher.read.search import escape_like, name_search, plan, search
+from publisher.release.search_index import index_pinyin
 
 ALL = 10**6
 SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=list(HealthCheck))

@@ -1,4 +1,4 @@
-"""Single-value parsers (publisher.values) and the personal-data finder (publisher.personal)."""
+"""Single-value parsers (publisher.values) and the personal-data finder (publisher.ingest.personal)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from stdnum import issn as stdnum_issn
 from stdnum.cn import uscc
 from stdnum.exceptions import ValidationError
 
-from publisher.personal import find_personal, id_check_character
+from publisher.ingest.personal import find_personal, id_check_character
 from publisher.values import (
     BadValue,
     clean_number,

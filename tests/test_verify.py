@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.publish import load_config, publish
+from publisher.release.publish import load_config, publish
 
 ROOT = Path(__file__).resolve().parent.parent
 REGIME_END = "2021-04-28"  # samples/release.yml

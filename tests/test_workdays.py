@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from publisher.workdays import add_workdays, is_workday, known_range, workdays_between
+from publisher.derive.workdays import add_workdays, is_workday, known_range, workdays_between
 
 KNOWN = st.dates(min_value=date(2004, 1, 1), max_value=date(2026, 12, 31))
 

@@ -1,0 +1,231 @@
+"""One SQLite file built from the data package, for the API, Datasette and downloads.
+
+Flows in: a checked package folder. Flows out: ``<name>.db``. The tables are created and
+loaded by :mod:`publisher.release.load` in one transaction with the journal off; indexes
+for the read side's lookups, the name search (:mod:`publisher.release.search_index`), the
+views and the Chinese labels (``_tables``, ``_columns``) follow; then ``ANALYZE``, and the
+file is renamed into place, so a reader never sees a half-built database.
+
+Readers open the file read-only and immutable (:mod:`publisher.read.db`). Tables are not
+STRICT, so SQLite before 3.37 can read them; the FTS5 trigram index needs 3.34.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlite_utils import Database
+
+from .load import PackageError, Resource, load_tables, read_package
+from .search_index import build_search_index
+
+# Every lookup the API and ``verify`` make: table → indexed column lists. A key's
+# leading columns serve too: status_periods' (registration_id, valid_from) primary key
+# is the interval index for "status on a date", registration_details' likewise.
+INDEXES: dict[str, tuple[str, ...]] = {
+    "publishers": ("credit_code", "sponsor_credit_code", "name"),
+    "registrations": ("publisher_id", "authority_code", "registration_number"),
+    "media": ("registration_id", "publisher_id", "cn_number", "issn", "name"),
+    "decisions": ("registration_id, decision_date", "authority_code, decision_date",
+                  "publisher_id", "notice_id", "decision_number", "decision_date"),
+    "notices": ("authority_code, publication_date",),
+    "penalties": ("party_credit_code, decision_date", "publisher_id",
+                  "authority_code, decision_date"),
+    "anomalies": ("registration_id", "decision_id"),
+}  # fmt: skip
+
+
+# Today in China (UTC+8 all year): register dates are Beijing dates, date('now') is UTC.
+TODAY = "date('now', '+8 hours')"
+VIEWS: dict[str, tuple[tuple[str, ...], str, str]] = {
+    "current_status": (
+        ("registrations", "status_periods", "publishers", "authorities"),
+        "Each registration's status today, Beijing time (the period containing today)",
+        """SELECT r.id AS registration_id, r.registration_number,
+       r.publisher_id, p.name AS publisher_name,
+       r.authority_code, a.name AS authority_name,
+       coalesce(s.status, 'not_registered') AS status,
+       s.valid_from AS status_from, s.valid_to AS status_to, s.decision_id,
+       {today} AS as_of
+FROM registrations AS r
+LEFT JOIN status_periods AS s ON s.registration_id = r.id
+     AND s.valid_from = (SELECT max(valid_from) FROM status_periods
+                         WHERE registration_id = r.id AND valid_from <= {today})
+     AND (s.valid_to IS NULL OR s.valid_to >= {today})
+LEFT JOIN publishers AS p ON p.id = r.publisher_id
+LEFT JOIN authorities AS a ON a.division_code = r.authority_code""",
+    ),
+    "registration_overview": (
+        ("registrations", "status_periods", "publishers", "authorities", "media", "decisions"),
+        "One row per registration: publisher, authority, media, decisions, status today",
+        """SELECT r.id AS registration_id, r.registration_number,
+       r.authority_code, a.name AS authority_name, a.level AS authority_level,
+       r.publisher_id, p.name AS publisher_name, p.kind AS publisher_kind, p.credit_code,
+       r.granted_on, r.valid_from, r.valid_to,
+       (SELECT count(*) FROM media AS m WHERE m.registration_id = r.id) AS media_count,
+       (SELECT group_concat(name, '、') FROM (SELECT name FROM media AS m
+            WHERE m.registration_id = r.id ORDER BY name)) AS media_names,
+       (SELECT count(*) FROM decisions AS d WHERE d.registration_id = r.id) AS decision_count,
+       (SELECT max(decision_date) FROM decisions AS d
+            WHERE d.registration_id = r.id) AS last_decision_date,
+       coalesce((SELECT s.status FROM status_periods AS s
+            WHERE s.registration_id = r.id AND s.valid_from <= {today}
+              AND (s.valid_to IS NULL OR s.valid_to >= {today})
+            ORDER BY s.valid_from DESC LIMIT 1), 'not_registered') AS current_status
+FROM registrations AS r
+LEFT JOIN publishers AS p ON p.id = r.publisher_id
+LEFT JOIN authorities AS a ON a.division_code = r.authority_code""",
+    ),
+}
+
+
+# ---- indexes, views, labels --------------------------------------------------------
+
+
+def create_indexes(db: Database) -> list[str]:
+    """The lookup indexes of :data:`INDEXES` for the tables and columns that exist."""
+    made = []
+    for table, indexes in INDEXES.items():
+        if not db.table(table).exists():
+            continue
+        columns = set(db.table(table).columns_dict)
+        for spec in indexes:
+            cols = tuple(c.strip() for c in spec.split(","))
+            if set(cols) <= columns:
+                name = f"idx_{table}_{'_'.join(cols)}"
+                db.table(table).create_index(cols, index_name=name, if_not_exists=True)
+                made.append(name)
+    return made
+
+
+def create_views(db: Database) -> list[str]:
+    made = []
+    for name, (needs, _, sql) in VIEWS.items():
+        if all(db.table(t).exists() for t in needs):
+            db.create_view(name, sql.replace("{today}", TODAY), replace=True)
+            made.append(name)
+    return made
+
+
+def write_labels(db: Database, resources: list[Resource], rows: dict[str, int]) -> None:
+    """``_tables`` and ``_columns``: the Chinese titles and descriptions of the package."""
+    db.table("_tables").create(
+        {"resource": str, "title": str, "description": str, "path": str, "rows": int},
+        pk="resource",
+    )
+    db.table("_columns").create(
+        {
+            "resource": str,
+            "field": str,
+            "position": int,
+            "type": str,
+            "title": str,
+            "description": str,
+            "required": int,
+        },
+        pk=("resource", "field"),
+        foreign_keys=[("resource", "_tables", "resource")],
+    )
+    db.conn.executemany(
+        "INSERT INTO _tables VALUES (?, ?, ?, ?, ?)",
+        [(r.name, r.title, r.description, ";".join(r.paths), rows.get(r.name)) for r in resources],
+    )
+    db.conn.executemany(
+        "INSERT INTO _columns VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [
+            (r.name, f.name, i, f.type, f.title, f.description, int(f.required))
+            for r in resources
+            for i, f in enumerate(r.fields, start=1)
+        ],
+    )
+
+
+# ---- build -------------------------------------------------------------------------
+
+
+@contextmanager
+def transaction(db: Database) -> Iterator[None]:
+    """One transaction (sqlite-utils 3.x has no ``db.atomic()``; this works with both)."""
+    db.conn.execute("BEGIN")
+    try:
+        yield
+    except BaseException:
+        if db.conn.in_transaction:
+            db.conn.execute("ROLLBACK")
+        raise
+    if db.conn.in_transaction:
+        db.conn.execute("COMMIT")
+
+
+def build_database(
+    package_dir: Path, db_path: Path, *, check_foreign_keys: bool = True
+) -> dict[str, Any]:
+    """Build ``db_path`` from the package in ``package_dir``; return counts and timings.
+
+    The file is built beside ``db_path`` under a temporary name and renamed into place
+    at the end; on any error the temporary file is removed and ``db_path`` is untouched.
+    A foreign-key violation is an error unless ``check_foreign_keys`` is false.
+    """
+    started = time.perf_counter()
+    _, resources = read_package(package_dir)
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
+    tmp.unlink(missing_ok=True)
+    seconds: dict[str, float] = {}
+
+    def lap(name: str, since: float) -> float:
+        now = time.perf_counter()
+        seconds[name] = round(now - since, 3)
+        return now
+
+    try:
+        db = Database(tmp, execute_plugins=False)
+        try:
+            for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-131072"):
+                db.execute(f"PRAGMA {pragma}")
+            t = time.perf_counter()
+            with transaction(db):
+                loaded = load_tables(db, resources, Path(package_dir))
+            t = lap("load", t)
+            with transaction(db):
+                indexes = create_indexes(db)
+            t = lap("indexes", t)
+            with transaction(db):
+                search_rows = build_search_index(db.conn)
+            t = lap("search", t)
+            with transaction(db):
+                views = create_views(db)
+                write_labels(db, resources, loaded["rows"])
+            violations = db.execute("PRAGMA foreign_key_check").fetchall()
+            if violations and check_foreign_keys:
+                tables = sorted({v[0] for v in violations})
+                raise PackageError(
+                    f"{len(violations)} foreign-key violations in {', '.join(tables)}"
+                )
+            db.execute("ANALYZE")
+            db.execute("PRAGMA journal_mode=DELETE")
+            lap("finish", t)
+        finally:
+            db.close()
+        os.replace(tmp, db_path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    seconds["total"] = round(time.perf_counter() - started, 3)
+    return {
+        "path": str(db_path),
+        "bytes": db_path.stat().st_size,
+        "rows": loaded["rows"],
+        "search_rows": search_rows,
+        "indexes": indexes,
+        "views": views,
+        "skipped_foreign_keys": loaded["skipped_foreign_keys"],
+        "foreign_key_violations": len(violations),
+        "seconds": seconds,
+    }

@@ -1,0 +1,225 @@
+"""Publish: sources → a validated release (data package, Excel, SQLite, ledger, diff), switched in.
+
+The release is built in a temporary folder under the output root, checked (our
+own constraint and key checks, row-count assertions, file hashes), and only
+then switched into place. See :mod:`publisher.release.switch` for the layout.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from collections.abc import Callable, Iterable
+from datetime import date
+from pathlib import Path
+
+import msgspec
+
+from ..derive import DEFAULT_REGIME_END, derive
+from ..errors import UserError
+from ..ingest import IngestResult, ingest
+from ..ingest.config import decode_yaml
+from ..model import Base
+from .checks import CheckedStream
+from .database import build_database
+from .diff import diff_packages, diff_text
+from .flatten import flatten, in_release
+from .package import verify_files, write_package
+from .switch import (
+    Manifest,
+    current_release,
+    new_build_dir,
+    next_version,
+    now,
+    switch_in,
+    write_manifest,
+)
+from .tables import RESOURCE
+
+# The Excel copy is written by a second Python process beside the database build.
+EXCEL_SCRIPT = (
+    "import sys; from pathlib import Path; from publisher.release.workbook import write_workbook; "
+    "write_workbook(Path(sys.argv[1]), Path(sys.argv[2]))"
+)
+
+
+class Bounds(Base, kw_only=True):
+    min: int = 0
+    max: int | None = None
+
+
+class PublishConfig(Base, kw_only=True):
+    """``release.yml``: what a release is called and what it must contain."""
+
+    name: str = "adreg"
+    title: str = "广告发布登记公开数据"
+    description: str = (
+        "Decisions and penalties of China's advertising-publication registration "
+        "(广告发布登记管理规定, 2016), published under Article 16."
+    )
+    as_of: date | None = None
+    regime_end: date = DEFAULT_REGIME_END
+    assertions: dict[str, Bounds] = msgspec.field(
+        default_factory=lambda: {"decisions": Bounds(min=1)}
+    )
+
+
+class PublishResult(msgspec.Struct, kw_only=True):
+    release: Path
+    version: str
+    as_of: date
+    counts: dict[str, int]
+    ingest: IngestResult
+    diff: str
+
+
+def load_config(path: Path | None) -> PublishConfig:
+    config = PublishConfig() if path is None else decode_yaml(path, PublishConfig)
+    for name in config.assertions:
+        if name not in RESOURCE:
+            raise UserError(f"{path}: assertions: no resource named {name!r}")
+    return config
+
+
+def check_assertions(counts: dict[str, int], config: PublishConfig) -> list[str]:
+    problems = []
+    for name, b in config.assertions.items():
+        n = counts.get(name, 0)
+        if n < b.min or (b.max is not None and n > b.max):
+            problems.append(f"{name}: {n} rows, declared bounds {b.min}..{b.max or '∞'}")
+    return problems
+
+
+Step = Callable[[str], None]
+
+
+def publish(
+    sources: Iterable[str | Path],
+    root: Path,
+    *,
+    config: PublishConfig,
+    as_of: date,
+    version: str | None = None,
+    step: Step | None = None,
+    progress: Callable[[str, int, int], None] | None = None,
+) -> PublishResult:
+    """Build a release from ``sources`` under ``root`` and switch it in."""
+    say = step or (lambda _msg: None)
+    version = version or next_version(root)
+    previous = current_release(root)
+    build = new_build_dir(root)
+    try:
+        result, counts, text = _build(
+            sources, build, config, as_of, version, previous, say, progress
+        )
+    except BaseException:
+        shutil.rmtree(build, ignore_errors=True)
+        raise
+    say("switch")
+    target = switch_in(root, build, version)
+    return PublishResult(
+        release=target, version=version, as_of=as_of, counts=counts, ingest=result, diff=text
+    )
+
+
+def _build(
+    sources: Iterable[str | Path],
+    build: Path,
+    config: PublishConfig,
+    as_of: date,
+    version: str,
+    previous: Path | None,
+    say: Step,
+    progress: Callable[[str, int, int], None] | None,
+) -> tuple[IngestResult, dict[str, int], str]:
+    """Everything but the switch: the release's files in ``build``, checked."""
+    say("ingest")
+    result = ingest(sources, progress=progress, stage=build / ".log")
+    # The ledger's row lists go to disk now and leave memory: a million-row run holds
+    # millions of them, and nothing after this step reads them.
+    result.ledger.write(build / "ledger.json")
+    result.ledger.rows = []
+    result.ledger.withheld_values = []
+    decisions, penalties = in_release(result, as_of)
+    result.close()  # every record is made: the staged log goes before the build is checked
+    result.decisions.clear()  # the list holds them now; flatten lets each go once flattened
+    result.penalties.clear()
+    say("derive")
+    derived = derive(decisions, regime_end=config.regime_end)
+    # Each table is made, checked and written in turn, then let go (see flatten).
+    tables = CheckedStream(flatten(result, decisions, penalties, derived, as_of))
+    del decisions, penalties
+    created = now()
+    package = build / "datapackages" / config.name
+    say("package")
+    write_package(
+        tables,
+        package,
+        name=config.name,
+        title=config.title,
+        version=version,
+        created=created,
+        sources=[
+            {"title": f"{s.source} ({s.authority_code})", "path": s.source}
+            for s in result.ledger.sources
+        ],
+        description=config.description + f" As of {as_of.isoformat()}.",
+    )
+    del derived
+    say("check")
+    counts = tables.counts
+    if tables.problems:
+        head = "; ".join(map(str, tables.problems[:3]))
+        raise UserError(
+            f"release not switched in: {len(tables.problems)} problems in the tables: {head}"
+        )
+    problems = check_assertions(counts, config)
+    if problems:
+        raise UserError(
+            "release not switched in: row counts outside bounds: " + "; ".join(problems)
+        )
+    # The Excel copy and the database both read only the package: build them side by
+    # side, the workbook in a fresh process, so a 2-core machine does both at once.
+    say("excel")
+    xlsx = build / f"{config.name}.xlsx"
+    excel = subprocess.Popen(
+        [sys.executable, "-c", EXCEL_SCRIPT, str(package), str(xlsx)], stderr=subprocess.PIPE
+    )
+    try:
+        say("database")
+        build_database(package, build / f"{config.name}.db")
+    except BaseException:
+        excel.kill()
+        raise
+    finally:
+        _, err = excel.communicate()
+    if excel.returncode != 0:
+        last = err.decode(errors="replace").strip().splitlines()[-1:] or ["?"]
+        raise UserError(f"release not switched in: the Excel copy failed: {last[0]}")
+    say("diff")
+    old_package = _package_of(previous, config.name) if previous else None
+    d = diff_packages(old_package, package)
+    (build / "diff.json").write_bytes(msgspec.json.format(msgspec.json.encode(d), indent=2))
+    text = diff_text(d)
+    (build / "diff.txt").write_text(text + "\n", encoding="utf-8")
+    problems = verify_files(package)
+    if problems:
+        raise UserError("release not switched in: " + "; ".join(problems[:3]))
+    write_manifest(
+        build,
+        Manifest(
+            version=version,
+            created=created.isoformat(),
+            as_of=as_of.isoformat(),
+            regime_end=config.regime_end.isoformat(),
+            previous=previous.name if previous else None,
+            counts=counts,
+        ),
+    )
+    return result, counts, text
+
+
+def _package_of(release: Path, name: str) -> Path | None:
+    path = release / "datapackages" / name
+    return path if (path / "datapackage.json").is_file() else None

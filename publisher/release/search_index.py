@@ -1,0 +1,209 @@
+"""The name search index of a release's database, built from its publishers and media.
+
+Flows in: the loaded ``publishers`` and ``media`` tables. Flows out: ``search_index``
+(one row per searchable name with its pinyin, initials and identifiers), ``search_fts``
+(FTS5 trigram over names) and ``search_chars`` (one token per ideograph, for 1- and
+2-character queries). How these are queried is :mod:`publisher.read.search`.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+import unicodedata
+from collections.abc import Iterable, Iterator
+from functools import cache
+from typing import Any
+
+from ..read.search import NOT_ALNUM as _NOT_ALNUM
+from ..read.search import UNIGRAM as _UNIGRAM
+
+_NOT_UNIGRAM = re.compile(f"[^{_UNIGRAM}]")
+_CACHE_MAX = 200_000
+
+
+def index_chars(name: str) -> str:
+    """``湖南FM`` → ``湖 南 x x``: one token per character for the unigram index."""
+    return " ".join(_NOT_UNIGRAM.sub("x", name))
+
+
+@cache
+def _pinyin_tables() -> tuple[re.Pattern[str], frozenset[str], Any]:
+    """pypinyin's phrase dictionary as a prefix set, loaded on first use (build time only)."""
+    from pypinyin.constants import PHRASES_DICT, RE_HANS
+
+    pattern = RE_HANS.pattern
+    hans_class = pattern[pattern.index("[") : pattern.rindex("]") + 1]
+    prefixes = frozenset(w[:i] for w in PHRASES_DICT for i in range(1, len(w) + 1))
+    return re.compile(f"({hans_class}+)"), prefixes, PHRASES_DICT
+
+
+_words: dict[str, tuple[str, str]] = {}
+
+
+def _word_pinyin(word: str) -> tuple[str, str]:
+    found = _words.get(word)
+    if found is None:
+        from pypinyin import Style, lazy_pinyin
+
+        full = _NOT_ALNUM.sub("", "".join(lazy_pinyin(word)).lower())
+        initials = _NOT_ALNUM.sub("", "".join(lazy_pinyin(word, style=Style.FIRST_LETTER)).lower())
+        if len(_words) >= _CACHE_MAX:
+            _words.clear()
+        found = _words[word] = (full, initials)
+    return found
+
+
+def _cut(run: str, prefixes: frozenset[str], phrases: Any) -> Iterator[str]:
+    """Forward maximum matching exactly as ``pypinyin.seg.mmseg.seg.cut``, faster."""
+    i, n = 0, len(run)
+    while i < n:
+        best, j = 0, i + 1
+        while j <= n and run[i:j] in prefixes:
+            if run[i:j] in phrases:
+                best = j
+            j += 1
+        if best:
+            yield run[i:best]
+            i = best
+        elif j > n:  # the rest is a phrase prefix but holds no phrase: single characters
+            yield from run[i:]
+            return
+        else:
+            yield run[i]
+            i += 1
+
+
+_runs: dict[str, tuple[str, str]] = {}
+
+
+def _run_pinyin(run: str) -> tuple[str, str]:
+    found = _runs.get(run)
+    if found is None:
+        _, prefixes, phrases = _pinyin_tables()
+        pairs = [_word_pinyin(word) for word in _cut(run, prefixes, phrases)]
+        found = ("".join(p[0] for p in pairs), "".join(p[1] for p in pairs))
+        if len(_runs) >= _CACHE_MAX:
+            _runs.clear()
+        _runs[run] = found
+    return found
+
+
+def index_pinyin(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) in lower-case ASCII letters and digits.
+
+    The same syllables as ``pypinyin.lazy_pinyin`` (its phrase segmentation, so 重庆 is
+    ``chongqing``); other text is NFKC-normalised and kept: ``CCTV-1综合`` →
+    (``cctv1zonghe``, ``cctv1zh``). Runs of Chinese characters and words are cached.
+    """
+    runs = _pinyin_tables()[0]
+    full: list[str] = []
+    initials: list[str] = []
+    for k, part in enumerate(runs.split(name)):
+        if not part:
+            continue
+        if k % 2:  # a run of Chinese characters
+            a, b = _run_pinyin(part)
+        else:
+            a = b = _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", part).lower())
+        full.append(a)
+        initials.append(b)
+    return "".join(full), "".join(initials)
+
+
+SEARCH_SCHEMA = """
+CREATE TABLE search_index (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    ref TEXT NOT NULL,
+    field TEXT NOT NULL,
+    name TEXT NOT NULL,
+    label TEXT NOT NULL,
+    pinyin TEXT NOT NULL,
+    initials TEXT NOT NULL,
+    credit_code TEXT,
+    cn_number TEXT,
+    issn TEXT
+);
+CREATE VIRTUAL TABLE search_fts USING fts5(
+    name, content="search_index", content_rowid="id", tokenize="trigram", columnsize=0
+);
+CREATE VIRTUAL TABLE search_chars USING fts5(chars, content="", tokenize="unicode61");
+"""
+SEARCH_INDEXES = """
+CREATE INDEX search_index_pinyin ON search_index (pinyin);
+CREATE INDEX search_index_initials ON search_index (initials);
+CREATE INDEX search_index_credit_code ON search_index (credit_code) WHERE credit_code IS NOT NULL;
+CREATE INDEX search_index_cn_number ON search_index (cn_number) WHERE cn_number IS NOT NULL;
+CREATE INDEX search_index_issn ON search_index (issn) WHERE issn IS NOT NULL;
+"""
+SEARCH_COLUMNS = {  # column descriptions, for Datasette's metadata
+    "kind": "publisher or medium",
+    "ref": "id of the publisher or medium",
+    "field": "name or sponsor_name: which name this row holds",
+    "name": "the name searched (FTS5 trigram index search_fts)",
+    "label": "the publisher's or medium's name",
+    "pinyin": "pinyin of the name, lower-case, no spaces (hunanweishi)",
+    "initials": "pinyin initials of the name (hnws)",
+    "credit_code": "credit code of the publisher or its sponsor",
+    "cn_number": "CN number of a newspaper or periodical",
+    "issn": "ISSN of a periodical",
+}
+_COLUMNS = "kind, ref, field, name, label, credit_code, cn_number, issn"
+_SOURCES = {
+    "publishers": (
+        "SELECT 'publisher' AS kind, id AS ref, 'name' AS field, name, name AS label,"
+        " credit_code, NULL AS cn_number, NULL AS issn FROM publishers WHERE name <> ''",
+        "SELECT 'publisher', id, 'sponsor_name', sponsor_name, name, sponsor_credit_code,"
+        " NULL, NULL FROM publishers WHERE sponsor_name <> ''",
+    ),
+    "media": (
+        "SELECT 'medium' AS kind, id AS ref, 'name' AS field, name, name AS label,"
+        " NULL AS credit_code, cn_number, issn FROM media WHERE name <> ''",
+    ),
+}
+
+
+def build_search_index(conn: sqlite3.Connection) -> int:
+    """Create and fill ``search_index``, ``search_fts`` and ``search_chars``; return rows.
+
+    Reads the ``publishers`` and ``media`` tables, those that exist. Meant to run
+    inside the build's transaction.
+    """
+    present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    selects = [sql for table, sqls in _SOURCES.items() if table in present for sql in sqls]
+    _script(conn, SEARCH_SCHEMA)
+    count = 0
+    if selects:
+        source = conn.execute(
+            f"SELECT {_COLUMNS} FROM ({' UNION ALL '.join(selects)})"
+            " ORDER BY length(name), name, kind, ref, field"
+        )
+        cur = conn.executemany(
+            "INSERT INTO search_index (kind, ref, field, name, label, pinyin, initials,"
+            " credit_code, cn_number, issn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            _with_pinyin(source),
+        )
+        count = cur.rowcount
+    conn.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
+    conn.create_function("adreg_chars", 1, index_chars, deterministic=True)
+    conn.execute(
+        "INSERT INTO search_chars (rowid, chars) SELECT id, adreg_chars(name) FROM search_index"
+    )
+    _script(conn, SEARCH_INDEXES)
+    return count
+
+
+def _script(conn: sqlite3.Connection, sql: str) -> None:
+    """Run statements one by one (``executescript`` would commit the transaction)."""
+    for statement in sql.split(";"):
+        if statement.strip():
+            conn.execute(statement)
+
+
+def _with_pinyin(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
+    last, py = None, ("", "")
+    for kind, ref, field, name, label, credit, cn, issn in rows:
+        if name != last:  # rows come sorted by name: equal names are neighbours
+            last, py = name, index_pinyin(name)
+        yield kind, ref, field, name, label, py[0], py[1], credit, cn, issn
