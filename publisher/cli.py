@@ -260,7 +260,9 @@ def diff_command(old: Path, new: Path, as_json: bool) -> None:
 
 @cli.command(name="verify")
 @click.argument("query")
-@click.option("--on", "on", help="The date asked about (YYYY-MM-DD); default: today.")
+@click.option(
+    "--on", "on", help="The date asked about (YYYY-MM-DD); default: the release's as-of date."
+)
 @click.option(
     "--release",
     type=click.Path(path_type=Path),
@@ -271,22 +273,28 @@ def diff_command(old: Path, new: Path, as_json: bool) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @user_errors
 def verify_command(query: str, on: str | None, release: Path, as_json: bool) -> None:
-    """Is QUERY (a medium name, CN number or registration no.) registered and valid on a date?
+    """Was QUERY registered and valid on a date? QUERY: a medium's name (current or former),
+    CN number, ISSN, frequency or channel, registration number, or a publisher's or
+    sponsor's name or credit code; else names containing it, pinyin included.
 
-    Answers offline from a release: the status on that date, the registration,
-    publisher, authority, validity window, the decisions that prove it, penalties
-    in publicity, and the release version and database sha256. An ambiguous name
-    lists the candidates. Exit code 1 when nothing matches.
+    Answers offline from a release: the verdict (a status, or not registered on that date,
+    no match in this release, before the regime, no longer required, ambiguous), what
+    matched and why, the registration, registrant, authority, the licence window in force,
+    the decisions that prove it, penalties in publicity, warnings, and the release version
+    and database sha256. Exit code 1 when nothing in the release matches.
     """
     import msgspec
 
-    from .read.verify import answer_text, verify
+    from .read.reader import Reader
+    from .read.text import answer_text
+    from .read.verify import verify
 
-    day = parse_day(on, "--on") or date.today()
-    answer = verify(release, query, day)
+    reader = Reader(release)
+    day = parse_day(on, "--on") or reader.ref.as_of
+    answer = verify(reader, query, day)
     if as_json:
         click.echo(msgspec.json.format(msgspec.json.encode(answer), indent=2).decode())
     else:
         click.echo(answer_text(answer))
-    if answer["status"] == "not_registered" and not answer.get("registration"):
+    if answer.verdict == "no_match":
         sys.exit(1)

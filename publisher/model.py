@@ -27,30 +27,34 @@ class Base(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_on
 AuthorityLevel = Literal["province", "prefecture", "county"]
 PublisherKind = Literal["radio", "tv", "newspaper", "periodical"]
 MediumType = Literal["radio_frequency", "tv_channel", "newspaper", "periodical"]
-DecisionKind = Literal["grant", "change", "renewal", "cancellation", "revocation", "withdrawal"]
+DecisionKind = Literal[
+    "grant", "change", "renewal", "cancellation", "withdrawal", "annulment", "revocation"
+]
 # A refusal (不予登记/不予变更/不予延续) is read so that it can be accounted for, never published.
 DecisionKindOrRefusal = Literal[
-    "grant", "change", "renewal", "cancellation", "revocation", "withdrawal", "refusal"
+    "grant", "change", "renewal", "cancellation", "withdrawal", "annulment", "revocation", "refusal"
 ]
 # The six grounds of Article 9, in the article's order.
 CancellationGround = Literal[
     "expired_not_renewed",  # (一) 有效期届满且未申请延续
     "legal_person_terminated",  # (二) 法人资格依法终止
-    "registration_revoked",  # (三) 依法被撤回、撤销或者吊销
+    "withdrawn_annulled_or_revoked",  # (三) 依法被撤回、撤销或者吊销
     "conditions_not_met",  # (四) 不具备第四条规定的条件
     "ceased_publishing",  # (五) 停止从事广告发布
     "other",  # (六) 依法应当注销的其他情形
 ]
-PenaltyKind = Literal["warning", "public_reprimand", "fine", "confiscation", "withdrawal"]
+PenaltyKind = Literal[
+    "warning", "public_reprimand", "fine", "confiscation", "registration_revocation"
+]
 Violation = Literal[
     "unregistered_publishing",  # 广告法第六十条: 未办理广告发布登记擅自发布
     "registration_fraud",  # 第十五条: 以欺骗、贿赂等不正当手段取得登记
     "unregistered_change",  # 第十五条: 登记事项变化未办理变更登记
     "unreported_statistics",  # 第十五条: 未按规定报送《广告业统计报表》
-    "illegal_advertising",  # 发布违法广告 (Advertising Law), e.g. a withdrawal
+    "illegal_advertising",  # 发布违法广告 (Advertising Law), e.g. a revocation
     "other",
 ]
-Outcome = Literal["published", "merged", "withheld", "rejected"]
+Outcome = Literal["published", "merged", "withheld", "rejected", "excluded"]
 
 
 class Provenance(Base, kw_only=True):
@@ -62,13 +66,32 @@ class Provenance(Base, kw_only=True):
     row: int
 
 
+class AuthorityName(Base, kw_only=True):
+    """A name an authority used from ``valid_from`` to ``valid_to`` (None: still in use)."""
+
+    name: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+    source: str = ""
+
+
 class Authority(Base, kw_only=True):
     """A registration authority (登记机关), identified by its GB/T 2260 code."""
 
     division_code: str
-    name: str
+    name: str  # the name in use now
     level: AuthorityLevel
     division_name: str = ""
+    names: list[AuthorityName] = []  # every name with its dates, oldest first
+
+    def name_on(self, day: date) -> str:
+        """The name the authority used on ``day``."""
+        for n in self.names:
+            if (n.valid_from is None or n.valid_from <= day) and (
+                n.valid_to is None or day <= n.valid_to
+            ):
+                return n.name
+        return self.name
 
 
 class Publisher(Base, kw_only=True):
@@ -119,6 +142,7 @@ class Decision(Base, kw_only=True):
     acceptance_date: date | None = None
     decision_date: date
     publication_date: date | None = None
+    notice_number: str | None = None  # the number of the notice that published it, if given
     media: list[Medium] = []
     changes: list[Change] = []
     cancellation_ground: CancellationGround | None = None

@@ -12,7 +12,9 @@ import re
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
 
-REGIME_START = date(2016, 12, 1)
+from .law import law
+
+REGIME_START = law().regime.start  # Art. 17: the regulation in force from 2016-12-01
 
 
 class BadValue(ValueError):

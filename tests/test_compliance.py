@@ -5,15 +5,18 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
+import msgspec
+
 from publisher.derive import derive
-from publisher.derive.compliance import (
+from publisher.derive.compliance import decision_timing, decision_timings, penalty_timing
+from publisher.law import (
+    LowFine,
+    PublicityRule,
     add_months,
-    decision_timing,
-    decision_timings,
-    in_publicity,
     is_published,
     is_short_publicity,
-    penalty_timing,
+    law,
+    publicity,
     publicity_end,
 )
 from publisher.model import Decision, DecisionKind, Medium, Penalty, PenaltyKind, Publisher
@@ -98,7 +101,7 @@ def test_unknown_working_days_stay_unknown():
     assert (t.workdays_to_decision, t.decision_due, t.late) == (None, None, None)
     assert (t.workdays_to_publication, t.publication_late) == (None, None)
     p = penalty(["fine"], date(2026, 12, 20), fine="50000", published=date(2027, 1, 10))
-    pt = penalty_timing(p)
+    pt = penalty_timing(p, ORDER_45)
     assert (pt.workdays_to_publication, pt.publication_late, pt.publication_due) == (
         None,
         None,
@@ -117,7 +120,7 @@ def test_publication_of_decisions():
     t = decision_timing(decision("grant", date(2019, 3, 4), published=date(2019, 4, 2)))
     assert t.publication_late is True
     # Withdrawals have no registration-side deadline; the delay is still counted.
-    t = decision_timing(decision("withdrawal", date(2019, 3, 4), published=date(2019, 3, 8)))
+    t = decision_timing(decision("revocation", date(2019, 3, 4), published=date(2019, 3, 8)))
     assert (t.workdays_to_publication, t.publication_late, t.late) == (4, None, None)
 
 
@@ -137,65 +140,100 @@ def test_renewal_is_late_after_the_validity_ends():
     assert next(decision_timings(log[1:2])).late is None
 
 
+ORDER_45 = law().publicity_rule(date(2021, 9, 1))
+ORDER_71 = law().publicity_rule(date(2021, 8, 31))
+
+
+def in_publicity(p: Penalty, on: date, rule: PublicityRule = ORDER_45) -> bool:
+    return publicity(p, on, rule) is None
+
+
+def with_low_fine(province: str, amount: str) -> PublicityRule:
+    low = {province: LowFine(amount=Decimal(amount), source="test")}
+    return msgspec.structs.replace(ORDER_45, low_fine_by_province=low)
+
+
+def test_the_rule_set_in_force_on_the_as_of_date_decides():
+    assert (ORDER_71.id, ORDER_45.id) == ("saic-order-71", "samr-order-45")
+    assert law().publicity_rule(date(2016, 12, 1)) == ORDER_71
+    assert law().publicity_rule(date(2026, 1, 1)) == ORDER_45
+    # Every figure cites its source; an unconfirmed one says so.
+    for rule in law().penalty_publicity:
+        assert rule.source and rule.publish_warning_only_source
+        assert rule.confirmed or rule.note
+        assert rule.publicity_months is None or rule.publicity_source
+
+
 def test_penalty_publication_within_20_working_days():
     # Decided Monday 2019-03-04; the 20th working day after it is Monday 2019-04-01.
-    t = penalty_timing(penalty(["fine"], fine="20000", published=date(2019, 4, 1)))
+    t = penalty_timing(penalty(["fine"], fine="20000", published=date(2019, 4, 1)), ORDER_45)
     assert (t.workdays_to_publication, t.publication_due, t.publication_late) == (
         20,
         date(2019, 4, 1),
         False,
     )
     # 2–4 April count, Friday 5 April was Qingming: Monday 8 April is the 24th working day.
-    t = penalty_timing(penalty(["fine"], fine="20000", published=date(2019, 4, 8)))
+    t = penalty_timing(penalty(["fine"], fine="20000", published=date(2019, 4, 8)), ORDER_45)
     assert (t.workdays_to_publication, t.publication_late) == (24, True)
 
 
-def test_publicity_lasts_three_years_from_publication():
+def test_publicity_lasts_three_years_from_publication_under_order_45():
     p = penalty(["fine", "confiscation"], fine="5000", published=date(2019, 3, 20))
-    assert publicity_end(p) == date(2022, 3, 20)
+    assert publicity_end(p, ORDER_45) == date(2022, 3, 20)
     assert in_publicity(p, date(2019, 3, 20)) and in_publicity(p, date(2022, 3, 20))
-    assert not in_publicity(p, date(2022, 3, 21))
-    assert not in_publicity(p, date(2019, 3, 19))  # not yet published
-    t = penalty_timing(p)
+    assert publicity(p, date(2022, 3, 21), ORDER_45) == "publicity_ended"
+    assert publicity(p, date(2019, 3, 19), ORDER_45) == "not_yet_published"
+    assert publicity(p, date(2019, 3, 1), ORDER_45) == "decided_after_as_of"
+    t = penalty_timing(p, ORDER_45)
     assert (t.publicity_from, t.publicity_basis, t.short_publicity) == (
         date(2019, 3, 20),
         "publication",
         False,
     )
     # Without a publication date, the decision date.
-    t = penalty_timing(penalty(["fine"], date(2020, 2, 29), fine="30000"))
+    t = penalty_timing(penalty(["fine"], date(2020, 2, 29), fine="30000"), ORDER_45)
     assert (t.publicity_basis, t.publicity_end) == ("decision", date(2023, 2, 28))
 
 
-def test_public_reprimand_and_low_fines_last_three_months():
+def test_order_71_sets_no_end_that_was_confirmed():
+    p = penalty(["fine"], fine="5000", published=date(2017, 3, 20), on=date(2017, 3, 1))
+    assert publicity_end(p, ORDER_71) is None
+    assert in_publicity(p, date(2021, 4, 28), ORDER_71)
+    assert not ORDER_71.confirmed and ORDER_71.note
+
+
+def test_public_reprimand_lasts_three_months_and_no_fine_is_low_without_a_source():
     reprimand = penalty(["public_reprimand"], published=date(2019, 11, 30))
-    assert is_short_publicity(reprimand)
-    assert publicity_end(reprimand) == date(2020, 2, 29)  # no 30 February: the month's last day
-    low = penalty(["warning", "fine"], fine="10000", published=date(2019, 3, 20))
-    assert is_short_publicity(low) and publicity_end(low) == date(2019, 6, 20)
-    assert not in_publicity(low, date(2019, 6, 21))
-    assert not is_short_publicity(penalty(["fine"], fine="10000.01"))
-    assert not is_short_publicity(penalty(["fine"]))  # amount unknown: not low
-    assert not is_short_publicity(penalty(["fine", "withdrawal"], fine="100"))
+    assert is_short_publicity(reprimand, ORDER_45)
+    assert publicity_end(reprimand, ORDER_45) == date(2020, 2, 29)  # no 30 February
+    # No province's threshold is configured (none confirmed): no fine counts as low.
+    assert ORDER_45.low_fine_by_province == {}
+    assert not is_short_publicity(penalty(["fine"], fine="1"), ORDER_45)
 
 
-def test_low_fine_threshold_is_a_parameter():
+def test_a_province_threshold_makes_low_fines_short():
+    rule = with_low_fine("31", "20000")
     p = penalty(["fine"], fine="20000", authority="310104")  # a Shanghai district
-    assert not is_short_publicity(p)
-    assert is_short_publicity(p, low_fine=Decimal("30000"))
-    assert is_short_publicity(p, low_fine_by_province={"31": Decimal("20000")})
-    assert not is_short_publicity(p, low_fine_by_province={"34": Decimal("50000")})
-    assert not is_short_publicity(penalty(["fine"], fine="1"), low_fine=None)
-    end = publicity_end(p, low_fine_by_province={"31": Decimal("20000")})
-    assert end == date(2019, 6, 4)
+    assert is_short_publicity(p, rule) and publicity_end(p, rule) == date(2019, 6, 4)
+    assert not is_short_publicity(penalty(["fine"], fine="20000.01", authority="310104"), rule)
+    assert not is_short_publicity(penalty(["fine"], fine="100", authority="340100"), rule)
+    assert not is_short_publicity(penalty(["fine"], authority="310104"), rule)  # amount unknown
+    low = penalty(
+        ["warning", "fine"], fine="10000", published=date(2019, 3, 20), authority="310104"
+    )
+    assert is_short_publicity(low, rule) and publicity_end(low, rule) == date(2019, 6, 20)
+    assert not is_short_publicity(
+        penalty(["fine", "registration_revocation"], fine="100", authority="310104"), rule
+    )
 
 
-def test_warning_only_penalties_are_never_published():
+def test_warning_only_penalties_are_published_under_order_71_not_under_order_45():
     p = penalty(["warning"], published=date(2019, 3, 5))
-    assert not is_published(p)
-    assert publicity_end(p) is None and not in_publicity(p, date(2019, 3, 6))
-    t = penalty_timing(p)
+    assert not is_published(p, ORDER_45)
+    assert publicity(p, date(2021, 9, 2), ORDER_45) == "warning_not_published"
+    t = penalty_timing(p, ORDER_45)
     assert (t.published, t.publicity_end, t.workdays_to_publication) == (False, None, None)
+    assert is_published(p, ORDER_71) and in_publicity(p, date(2021, 4, 28), ORDER_71)
 
 
 def test_add_months_clamps_to_the_month_end():

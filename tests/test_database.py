@@ -13,13 +13,14 @@ import json
 import random
 import sqlite3
 from collections.abc import Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import credit_code
 
+from publisher import vocabulary
 from publisher.read.db import connect_readonly
 from publisher.read.status import STATUS_ON_SQL, status_on
 from publisher.release import package
@@ -73,7 +74,10 @@ def sample_tables(seed: int = 7, publishers: int = 120) -> dict[str, list[Any]]:
             id="not-1",
             notice_number="2017年第1号",
             authority_code="430000",
+            authority_name="湖南省市场监督管理局",
             publication_date=date(2017, 3, 10),
+            publication_date_imputed=False,
+            compiled=False,
             title="广告发布登记公告",
             decision_count=2,
             body="根据《广告发布登记管理规定》第十六条，\n现予公告。",
@@ -107,8 +111,8 @@ def sample_tables(seed: int = 7, publishers: int = 120) -> dict[str, list[Any]]:
                 registration_number=f"湘广登{i:05d}",
                 granted_on=date(2017, 1, 5),
                 grant_decision_id=f"dec-{i}",
-                valid_from=date(2017, 1, 1),
-                valid_to=date(2020, 12, 31),
+                ended_on=date(2021, 1, 1) if i % 2 else None,
+                end_kind="cancellation" if i % 2 else None,
             )
         )
         for j in range(1 + i % 2):
@@ -141,6 +145,7 @@ def sample_tables(seed: int = 7, publishers: int = 120) -> dict[str, list[Any]]:
                 registration_id=reg,
                 status="cancelled" if i % 2 else "expired",
                 valid_from=date(2021, 1, 1),
+                valid_to=date(2021, 4, 28),
             ),
         ]
         rows["registration_details"].append(
@@ -195,7 +200,19 @@ def sample_tables(seed: int = 7, publishers: int = 120) -> dict[str, list[Any]]:
             merged=0,
             withheld=0,
             rejected=0,
+            excluded=0,
         )
+    ]
+    rows["vocabulary"] = [
+        t.VocabularyRow(list=name, code=code, zh=zh, en=en, basis=basis or None)
+        for name, code, zh, en, basis in vocabulary.rows()
+    ]
+    rows["authority_names"] = [
+        t.AuthorityNameRow(division_code=a.division_code, name=a.name) for a in rows["authorities"]
+    ]
+    rows["medium_names"] = [
+        t.MediumNameRow(medium_id=m.id, valid_from=date(2017, 1, 5), name=m.name)
+        for m in rows["media"]
     ]
     return rows
 
@@ -210,6 +227,12 @@ def write_sample(folder: Path, tables: dict[str, list[Any]] | None = None) -> Pa
         created=CREATED,
         sources=[{"title": "测试来源", "path": "https://example.org/source"}],
         description="Test package",
+        release={
+            "as_of": "2021-04-28",
+            "regime_start": "2016-12-01",
+            "regime_end": "2021-04-28",
+            "horizon": "2021-04-28",
+        },
     )
     return folder
 
@@ -307,7 +330,8 @@ def test_status_on_date_is_one_indexed_lookup(conn):
     assert status("reg-1", date(2019, 1, 1)) == "valid"
     assert status("reg-1", "2020-12-31") == "valid"
     assert status("reg-1", date(2021, 1, 1)) == "cancelled"
-    assert status("reg-2", date(2030, 1, 1)) == "expired"
+    assert status("reg-2", date(2021, 4, 28)) == "expired"
+    assert status("reg-2", date(2030, 1, 1)) is None  # beyond the horizon nothing is stated
     assert status_on(conn, "reg-1", date(2017, 1, 4)) is None
     assert status_on(conn, "no-such-registration", date(2019, 1, 1)) is None
 
@@ -341,18 +365,22 @@ def test_statistics_are_gathered(conn):
 
 
 def test_views(conn):
-    beijing = (datetime.now(UTC) + timedelta(hours=8)).date().isoformat()
-    as_of = conn.execute("SELECT DISTINCT as_of FROM current_status").fetchall()
-    assert as_of == [(beijing,)]  # today in China, not the UTC date
+    # "Now" is the release's horizon (as-of date capped at the regime end), never the clock.
+    on = conn.execute("SELECT DISTINCT on_date, as_of FROM current_status").fetchall()
+    assert on == [("2021-04-28", "2021-04-28")]
     rows = conn.execute("SELECT registration_id, status FROM current_status").fetchall()
     assert len(rows) == 120  # one row per registration
     assert dict(rows)["reg-1"] == "cancelled"
     assert dict(rows)["reg-2"] == "expired"
+    labels = dict(conn.execute("SELECT registration_id, status_zh FROM current_status"))
+    assert labels["reg-1"] == "已注销"
     row = conn.execute(
-        "SELECT publisher_name, authority_name, media_count, decision_count, current_status"
+        "SELECT publisher_name, authority_name, media_count, decision_count, status_on_horizon"
         " FROM registration_overview WHERE registration_id = 'reg-1'"
     ).fetchone()
     assert row == ("重庆日报社", "长沙市市场监督管理局", 2, 1, "cancelled")
+    for (sql,) in conn.execute("SELECT sql FROM sqlite_master WHERE type = 'view'"):
+        assert "'now'" not in sql
 
 
 def test_labels_carry_the_chinese_titles(conn):
@@ -383,7 +411,7 @@ def test_a_failed_build_leaves_the_old_file_alone(tmp_path):
     build_database(pkg, db)
     before = db.read_bytes()
     with (pkg / "ledger.csv").open("a", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerow(["hunan", "b.csv", "decisions", "three", "0", "0", "0", "0"])
+        csv.writer(fh).writerow(["hunan", "b.csv", "decisions", "three", "0", "0", "0", "0", "0"])
     with pytest.raises(PackageError, match=r"ledger \(ledger.csv\) line 3: bad value"):
         build_database(pkg, db)
     assert db.read_bytes() == before
@@ -403,6 +431,7 @@ def test_foreign_key_violations_fail_the_build(tmp_path):
         id="med-x", registration_id="reg-missing", publisher_id=tables["publishers"][0].id,
         name="孤儿报", type="newspaper",
     )  # fmt: skip
+    tables["medium_names"] = [n for n in tables["medium_names"] if n.medium_id != "med-0-0"]
     pkg = write_sample(tmp_path / "package", tables)
     with pytest.raises(PackageError, match="1 foreign-key violations in media"):
         build_database(pkg, tmp_path / "x.db")
@@ -422,7 +451,7 @@ def test_duplicate_primary_key_is_reported(tmp_path):
 def test_a_package_with_some_resources_builds(tmp_path):
     pkg = write_sample(tmp_path / "package", sample_tables(publishers=6))
     desc = json.loads((pkg / "datapackage.json").read_text(encoding="utf-8"))
-    keep = {"authorities", "publishers", "registrations", "media", "status_periods"}
+    keep = {"authorities", "publishers", "registrations", "media", "status_periods", "vocabulary"}
     desc["resources"] = [r for r in desc["resources"] if r["name"] in keep]
     (pkg / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False), encoding="utf-8")
     result = build_database(pkg, tmp_path / "x.db")

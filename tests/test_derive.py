@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from publisher.derive import (
+    DEFAULT_REGIME_END,
     Derived,
     StatusPeriod,
     derive,
@@ -28,12 +29,17 @@ BEIJING = "110000"
 CODE_A = "12340000MB0000001X"
 CODE_B = "12340000MB0000002X"
 TV = Publisher(name="安徽广播电视台", kind="tv", credit_code=CODE_A, legal_representative="张三")
-RANK = {"grant": 0, "change": 1, "renewal": 2, "cancellation": 3, "revocation": 3, "withdrawal": 3}
+# Same-day order: grant, renewal, change, then the terminal kinds.
+RANK = {"grant": 0, "renewal": 1, "change": 2} | dict.fromkeys(
+    ("cancellation", "withdrawal", "annulment", "revocation"), 3
+)
 END_STATUS: dict[DecisionKind, str] = {
     "cancellation": "cancelled",
-    "revocation": "revoked",
     "withdrawal": "withdrawn",
+    "annulment": "annulled",
+    "revocation": "revoked",
 }
+HORIZON = DEFAULT_REGIME_END  # derive's periods stop here: nothing is stated beyond it
 
 
 def channel(end: date | None, name: str = "安徽卫视") -> Medium:
@@ -93,7 +99,7 @@ def reference_registration(decision: Decision, log: list[Decision]) -> str | Non
         return min(dates) if dates else None
 
     own = key(decision)
-    if decision.kind not in ("withdrawal", "revocation") or first_grant(own) is not None:
+    if decision.kind not in ("revocation", "annulment") or first_grant(own) is not None:
         return own if first_grant(own) is not None else None
     code = own.split("-", 1)[1]
     others = {key(d) for d in log if d.kind == "grant" and key(d).split("-", 1)[1] == code}
@@ -110,7 +116,7 @@ def reference_status(mine: list[Decision], day: date) -> str:
     """Status on ``day`` of the registration whose decisions are ``mine``, folded from scratch."""
     mine = sorted(mine, key=lambda d: (d.decision_date, RANK[d.kind], d.id))
     grants = [i for i, d in enumerate(mine) if d.kind == "grant"]
-    if not grants or day < mine[grants[0]].decision_date:
+    if not grants or day < mine[grants[0]].decision_date or day > HORIZON:
         return "not_registered"
     applied = []
     for d in mine[grants[0] :]:
@@ -151,7 +157,8 @@ def reference_status(mine: list[Decision], day: date) -> str:
 BASE = date(2017, 1, 1)
 # Weighted so that logs often live long enough to expire, renew and be deemed renewed.
 KINDS: list[DecisionKind] = [
-    "grant", "grant", "change", "renewal", "renewal", "renewal", "cancellation", "revocation", "withdrawal"
+    "grant", "grant", "change", "renewal", "renewal", "renewal", "cancellation", "withdrawal",
+    "annulment", "revocation"
 ]  # fmt: skip
 offsets = st.integers(min_value=0, max_value=700)  # decision dates
 lifetimes = st.integers(min_value=-60, max_value=400)  # licence ends, from the decision date
@@ -228,7 +235,7 @@ def test_periods_are_contiguous_and_never_overlap(log):
             assert b.valid_from == a.valid_to + timedelta(days=1)
             # Adjacent periods differ, except a grant or renewal that starts a new valid run.
             assert a.status != b.status or (b.status == "valid" and b.decision_id is not None)
-        assert periods[-1].valid_to is None
+        assert periods[-1].valid_to == HORIZON
     for rid in regs:
         details = [p for p in result.detail_periods if p.registration_id == rid]
         assert details[0].valid_from == regs[rid].granted_on
@@ -279,16 +286,19 @@ def test_grant_then_timely_renewal():
     result = derive(log)
     assert runs(only(result)) == [
         ("valid", date(2017, 1, 5), date(2018, 12, 9), "g"),
-        ("valid", date(2018, 12, 10), date(2023, 12, 31), "r"),
-        ("expired", date(2024, 1, 1), None, None),
+        ("valid", date(2018, 12, 10), HORIZON, "r"),  # periods stop at the regime's end
     ]
     assert status_on(only(result), date(2017, 1, 4)) == "not_registered"
     assert status_on(only(result), date(2020, 6, 1)) == "valid"
+    assert status_on(only(result), date(2024, 1, 2)) == "not_registered"  # nothing stated
     assert result.renewal_prior_end == {"r": date(2018, 12, 31)}
-    # Expired after the regime ended: no longer a breach to flag.
+    # It would expire after the regime ended: no period, no breach to flag.
     assert codes(result) == []
-    reg = result.registrations[0]
-    assert (reg.valid_from, reg.valid_to) == (date(2018, 12, 10), date(2023, 12, 31))
+    last = result.detail_periods[-1]
+    assert (last.licence_valid_from, last.licence_valid_to) == (None, date(2023, 12, 31))
+    # Without the regime's end, it expires with its licence.
+    later = derive(log, regime_end=date(2030, 12, 31))
+    assert runs(only(later))[-1] == ("expired", date(2024, 1, 1), date(2030, 12, 31), None)
 
 
 def test_deemed_renewal_when_applied_30_days_before_and_decided_late():
@@ -303,14 +313,14 @@ def test_deemed_renewal_when_applied_30_days_before_and_decided_late():
     periods = only(derive([grant, late]))
     assert runs(periods) == [
         ("valid", date(2017, 1, 5), date(2018, 12, 31), "g"),
-        ("deemed_renewal", date(2019, 1, 1), date(2019, 1, 19), None),
-        ("valid", date(2019, 1, 20), date(2023, 12, 31), "r"),
-        ("expired", date(2024, 1, 1), None, None),
+        # The renewal whose timely application is the basis (Art. 10).
+        ("deemed_renewal", date(2019, 1, 1), date(2019, 1, 19), "r"),
+        ("valid", date(2019, 1, 20), HORIZON, "r"),
     ]
     # One day later than 30 days before the end: no deemed renewal, a lapse.
     too_late = msgspec.structs.replace(late, application_date=date(2018, 12, 2))
     result = derive([grant, too_late])
-    assert [p.status for p in only(result)] == ["valid", "expired", "valid", "expired"]
+    assert [p.status for p in only(result)] == ["valid", "expired", "valid"]
     assert codes(result) == ["expired_then_renewed"]
 
 
@@ -319,7 +329,7 @@ def test_expired_and_never_cancelled_is_flagged():
     result = derive(log)
     assert runs(only(result)) == [
         ("valid", date(2017, 1, 5), date(2019, 6, 30), "g"),
-        ("expired", date(2019, 7, 1), None, None),
+        ("expired", date(2019, 7, 1), HORIZON, None),
     ]
     assert codes(result) == ["expired_not_cancelled"]
     assert codes(derive(log, regime_end=date(2019, 6, 30))) == []
@@ -338,24 +348,24 @@ def test_cancellation_revocation_and_withdrawal_are_terminal():
         periods = only(derive([grant, end]))
         assert runs(periods) == [
             ("valid", date(2017, 1, 5), date(2018, 2, 28), "g"),
-            (status, date(2018, 3, 1), None, "e"),
+            (status, date(2018, 3, 1), HORIZON, "e"),
         ]
 
 
 def test_withdrawal_by_another_authority_matches_by_credit_code():
     log = [
         dec("g", "grant", date(2017, 1, 5), media=[channel(date(2025, 12, 31))]),
-        dec("w", "withdrawal", date(2019, 5, 6), authority=BEIJING),
+        dec("w", "revocation", date(2019, 5, 6), authority=BEIJING),
     ]
     result = derive(log)
     rid = f"{AHUI}-{CODE_A}"
     assert result.registration_of == {"g": rid, "w": rid}
-    assert runs(only(result))[-1] == ("withdrawn", date(2019, 5, 6), None, "w")
+    assert runs(only(result))[-1] == ("revoked", date(2019, 5, 6), HORIZON, "w")
     assert result.registrations[0].end_decision_id == "w"
     # A cancellation by another authority is not matched: it names no known registration.
     other = derive([log[0], dec("c", "cancellation", date(2019, 5, 6), authority=BEIJING)])
     assert codes(other) == ["cancellation_of_unknown_registration"]
-    assert [p.status for p in only(other)] == ["valid", "expired"]
+    assert [p.status for p in only(other)] == ["valid"]  # the licence outlives the regime
 
 
 def test_change_updates_details_from_the_day_it_happened():
@@ -387,7 +397,7 @@ def test_change_updates_details_from_the_day_it_happened():
     assert (second.publisher_name, second.legal_representative) == ("安徽广播电视台（新）", "李四")
     assert second.media_names == ("安徽卫视高清",)
     # A change alone starts no new status period.
-    assert [p.valid_from for p in only(result)] == [date(2017, 1, 5), date(2026, 1, 1)]
+    assert [p.valid_from for p in only(result)] == [date(2017, 1, 5)]
     assert result.registrations[0].publisher.legal_representative == "李四"
 
 
@@ -404,8 +414,7 @@ def test_change_of_licence_end_moves_the_validity():
     assert runs(only(derive(log))) == [
         ("valid", date(2017, 1, 5), date(2018, 6, 30), "g"),
         ("expired", date(2018, 7, 1), date(2018, 8, 31), None),
-        ("valid", date(2018, 9, 1), date(2022, 6, 30), "c"),
-        ("expired", date(2022, 7, 1), None, None),
+        ("valid", date(2018, 9, 1), HORIZON, "c"),
     ]
 
 
@@ -416,7 +425,7 @@ def test_unknown_validity_is_valid_and_reported():
     ]
     result = derive(log)
     assert [p.status for p in only(result)] == ["valid", "valid"]
-    assert only(result)[-1].valid_to is None
+    assert only(result)[-1].valid_to == HORIZON
     assert codes(result) == ["validity_unknown"]
     assert codes(derive([dec("g", "grant", date(2017, 1, 5))])) == ["validity_unknown"]
 
@@ -438,7 +447,7 @@ def test_same_day_grant_and_cancellation():
         dec("c", "cancellation", date(2017, 3, 1)),
         dec("g", "grant", date(2017, 3, 1), media=[channel(date(2020, 1, 1))]),
     ]
-    assert runs(only(derive(log))) == [("cancelled", date(2017, 3, 1), None, "c")]
+    assert runs(only(derive(log))) == [("cancelled", date(2017, 3, 1), HORIZON, "c")]
 
 
 def test_bad_logs_are_reported_not_fatal():
@@ -450,7 +459,7 @@ def test_bad_logs_are_reported_not_fatal():
     # A change dated before the grant: reported, the grant still counts.
     result = derive([dec("c", "change", date(2017, 1, 1)), grant])
     assert codes(result) == ["change_before_grant"]
-    assert runs(only(result))[0] == ("valid", date(2017, 3, 1), date(2025, 12, 31), "g")
+    assert runs(only(result))[0] == ("valid", date(2017, 3, 1), HORIZON, "g")
     # Cancelling a registration nobody granted.
     result = derive([dec("x", "cancellation", date(2018, 1, 1), publisher=TV)])
     assert codes(result) == ["cancellation_of_unknown_registration"]
@@ -459,7 +468,7 @@ def test_bad_logs_are_reported_not_fatal():
     second = dec("g2", "grant", date(2019, 1, 1), media=[channel(date(2028, 12, 31))])
     result = derive([grant, second])
     assert codes(result) == ["duplicate_grant"]
-    assert runs(only(result))[-2] == ("valid", date(2019, 1, 1), date(2028, 12, 31), "g2")
+    assert runs(only(result))[-1] == ("valid", date(2019, 1, 1), HORIZON, "g2")
     # A renewal after the cancellation: reported and ignored.
     log = [
         grant,
@@ -468,7 +477,7 @@ def test_bad_logs_are_reported_not_fatal():
     ]
     result = derive(log)
     assert codes(result) == ["decision_after_end"]
-    assert runs(only(result))[-1] == ("cancelled", date(2018, 5, 1), None, "c")
+    assert runs(only(result))[-1] == ("cancelled", date(2018, 5, 1), HORIZON, "c")
     assert result.registration_of["r"] == f"{AHUI}-{CODE_A}"
 
 
@@ -485,27 +494,91 @@ def test_new_credit_code_keeps_the_registration():
         dec("g", "grant", date(2017, 1, 5), media=[channel(date(2025, 12, 31))]),
         dec("c", "change", date(2017, 6, 1), publisher=unified, changes=[change]),
         dec("x", "cancellation", date(2018, 6, 1), publisher=unified),
-        dec("w", "withdrawal", date(2018, 7, 1), publisher=unified, authority=BEIJING),
+        dec("w", "revocation", date(2018, 7, 1), publisher=unified, authority=BEIJING),
     ]
     result = derive(log)
     rid = f"{AHUI}-{CODE_A}"
     assert set(result.registration_of.values()) == {rid}
-    assert runs(only(result))[-1] == ("cancelled", date(2018, 6, 1), None, "x")
+    assert runs(only(result))[-1] == ("cancelled", date(2018, 6, 1), HORIZON, "x")
     assert result.registrations[0].registrant_credit_code == CODE_B
-    assert codes(result) == ["decision_after_end"]  # the withdrawal, after the cancellation
+    assert codes(result) == ["decision_after_end"]  # the revocation, after the cancellation
 
 
 def test_cancellation_after_revocation_is_what_article_9_3_asks_for():
-    """Art. 9(3): a revoked or withdrawn registration is then cancelled; that is no anomaly."""
+    """Art. 9(3): a annulled or revoked registration is then cancelled; that is no anomaly."""
     grant = dec("g", "grant", date(2017, 1, 5), media=[channel(date(2025, 12, 31))])
-    for kind in ("revocation", "withdrawal"):
+    for kind in ("withdrawal", "annulment", "revocation"):
         end = dec("e", kind, date(2018, 3, 1))
         cancel = msgspec.structs.replace(
-            dec("c", "cancellation", date(2018, 3, 20)), cancellation_ground="registration_revoked"
+            dec("c", "cancellation", date(2018, 3, 20)),
+            cancellation_ground="withdrawn_annulled_or_revoked",
         )
         result = derive([grant, end, cancel])
         assert codes(result) == []
-        assert runs(only(result))[-1] == (END_STATUS[kind], date(2018, 3, 1), None, "e")
+        assert runs(only(result))[-1] == (END_STATUS[kind], date(2018, 3, 1), HORIZON, "e")
         # A cancellation on another ground after the end is still reported.
         other = derive([grant, end, dec("c", "cancellation", date(2018, 3, 20))])
         assert codes(other) == ["decision_after_end"]
+
+
+# ---------------------------------------------------------------- the horizon and same-day order
+
+
+def test_no_status_is_stated_past_the_regime_end_or_the_as_of_date():
+    """Periods stop at the horizon: the regime's end, or the as-of date when earlier. An
+    expiry after it is not a breach of Art. 9(1): no registration was required then."""
+    log = [dec("g", "grant", date(2017, 1, 5), media=[channel(date(2022, 6, 30))])]
+    assert runs(only(derive(log))) == [("valid", date(2017, 1, 5), HORIZON, "g")]
+    assert codes(derive(log)) == []
+    as_of = date(2019, 3, 1)
+    periods = only(derive(log, as_of=as_of))
+    assert runs(periods) == [("valid", date(2017, 1, 5), as_of, "g")]
+    # Day by day against the reference, on both horizons.
+    for horizon, periods in ((HORIZON, only(derive(log))), (as_of, periods)):
+        day = date(2016, 12, 1)
+        while day <= date(2023, 1, 1):
+            expected = "valid" if date(2017, 1, 5) <= day <= horizon else "not_registered"
+            assert status_on(periods, day) == expected, day
+            day += timedelta(days=7)
+    # A decision after the horizon changes no period (it stays in the log).
+    late = [*log, dec("c", "cancellation", date(2021, 6, 1))]
+    result = derive(late)
+    assert runs(only(result)) == [("valid", date(2017, 1, 5), HORIZON, "g")]
+    assert result.registrations[0].end_kind == "cancellation"
+
+
+def test_a_change_and_a_renewal_on_the_same_day_keep_every_fact():
+    """The renewal lists the media as they were; the change of the same day renames one and
+    carries the new licence end. Neither the end nor the rename may be lost."""
+    news = Medium(name="新闻综合广播", type="radio_frequency", frequency="FM 90.1")
+    traffic = Medium(name="交通广播", type="radio_frequency", frequency="FM 97.3")
+    music = msgspec.structs.replace(news, name="音乐广播", licence_valid_to=date(2022, 6, 30))
+    renewed = [
+        msgspec.structs.replace(m, licence_valid_to=date(2022, 6, 30)) for m in (traffic, news)
+    ]
+    radio = Publisher(name="岗集广播电台", kind="radio", credit_code=CODE_A)
+    log = [
+        dec("g", "grant", date(2017, 2, 14), publisher=radio, media=[
+            msgspec.structs.replace(m, licence_valid_to=date(2019, 6, 30)) for m in (traffic, news)
+        ]),
+        dec("c", "change", date(2019, 4, 29), publisher=radio, media=[music], changes=[
+            Change(field="medium_name", old="新闻综合广播", new="音乐广播")
+        ]),
+        dec("r", "renewal", date(2019, 4, 29), publisher=radio, media=renewed),
+    ]  # fmt: skip
+    for order in (log, log[::-1]):
+        result = derive(order)
+        assert runs(only(result)) == [
+            ("valid", date(2017, 2, 14), date(2019, 4, 28), "g"),
+            ("valid", date(2019, 4, 29), HORIZON, "r"),
+        ]
+        reg = result.registrations[0]
+        assert sorted(m.name for m in reg.media) == ["交通广播", "音乐广播"]
+        last = result.detail_periods[-1]
+        assert last.licence_valid_to == date(2022, 6, 30)  # never open-ended
+        assert sorted(last.media_names) == ["交通广播", "音乐广播"]
+        names = dict(zip((m.name for m in reg.media), reg.media_names, strict=True))
+        assert names["音乐广播"] == [
+            (date(2017, 2, 14), "新闻综合广播"),
+            (date(2019, 4, 29), "音乐广播"),
+        ]

@@ -117,7 +117,8 @@ def sources(make_source) -> list[Path]:
         [
             penalty(1, fine_amount="1.2万元"),
             penalty(2, penalty_kinds=["罚款", "没收违法所得"], fine_amount=20000),
-            penalty(3, penalty_kinds="警告", fine_amount=""),  # warning only: withheld
+            # Warning only: read; whether it is published is the as-of date's rule (publish).
+            penalty(3, penalty_kinds="警告", fine_amount=""),
         ],
         kind="penalties",
         wrap="data.list",
@@ -129,7 +130,7 @@ EXPECTED = {  # (source, file): read, published, merged, withheld, rejected
     ("anhui", "utf8bom.csv"): (6, 3, 1, 1, 1),
     ("anhui", "gb18030.csv"): (3, 3, 0, 0, 0),
     ("anhui", "登记.xlsx"): (2, 2, 0, 0, 0),
-    ("anhui", "penalties.json"): (3, 2, 0, 1, 0),
+    ("anhui", "penalties.json"): (3, 3, 0, 0, 0),
     ("hefei", "决定.csv"): (2, 2, 0, 0, 0),
 }
 
@@ -172,13 +173,11 @@ def test_ledger_adds_up(sources: list[Path]) -> None:
         ("anhui", "utf8bom.csv", 3, "merged", "duplicate"),
         ("anhui", "utf8bom.csv", 4, "withheld", "refusal"),
         ("anhui", "utf8bom.csv", 7, "rejected", "bad_credit_code"),
-        ("anhui", "penalties.json", 3, "withheld", "warning_only"),
     }
     assert ledger.reasons == {
         "merged:duplicate": 1,
         "rejected:bad_credit_code:credit_code": 1,
         "withheld:refusal": 1,
-        "withheld:warning_only": 1,
     }
     encodings = {f.file: f.encoding for s in ledger.sources for f in s.files}
     assert encodings["utf8bom.csv"] == "utf-8-sig"
@@ -189,7 +188,7 @@ def test_records_across_formats(sources: list[Path]) -> None:
     result = ingest(sources)
     assert set(result.authorities) == {"340000", "340100"}
     assert len(result.decisions) == 10
-    assert len(result.penalties) == 2
+    assert len(result.penalties) == 3
 
     d7 = by_number(result, "皖广登字〔2017〕007号")  # GB18030 file under two title lines
     assert d7.publisher.name == "安徽商报社"
@@ -265,12 +264,13 @@ def test_merge_is_independent_of_argument_order(sources: list[Path]) -> None:
     assert forward.ledger == backward.ledger
 
 
-def test_refusals_and_warnings_withheld(sources: list[Path]) -> None:
+def test_refusals_withheld_warnings_kept_for_the_rules_of_the_day(sources: list[Path]) -> None:
     result = ingest(sources)
     numbers = {d.decision_number for d in result.decisions.values()}
     assert "皖广登字〔2017〕003号" not in numbers  # the refusal
-    assert "皖市监罚〔2019〕003号" not in {p.decision_number for p in result.penalties.values()}
     assert not any(d.kind == "refusal" for d in result.decisions.values())
+    # A warning-only penalty is read: SAIC Order 71 publishes it, SAMR Order 45 does not.
+    assert by_number(result, "皖市监罚〔2019〕003号").kinds == ["warning"]
 
 
 def test_personal_data_withheld_and_reported(sources: list[Path]) -> None:
@@ -315,14 +315,14 @@ def test_cli_writes_ledger_without_personal_data(
     assert proc.returncode == 0, proc.stderr
     assert proc.stderr == ""
     assert "total" in proc.stdout
-    assert "10 decisions, 2 penalties, 2 authorities" in proc.stdout
+    assert "10 decisions, 3 penalties, 2 authorities" in proc.stdout
 
     raw = ledger_path.read_bytes()
     text = raw.decode("utf-8")
     for value in PERSONAL:
         assert value not in text, value
     ledger = msgspec.json.decode(raw, type=Ledger)
-    assert counts(ledger.total) == (16, 12, 1, 2, 1)
+    assert counts(ledger.total) == (16, 13, 1, 1, 1)
     assert len(ledger.withheld_values) == 4
     data = json.loads(text)
     assert {f["file"] for s in data["sources"] for f in s["files"]} == {f for _, f in EXPECTED}

@@ -73,10 +73,15 @@ def sample() -> dict[str, list[Any]]:
                 registration_number="皖广登340000001",
                 granted_on=date(2017, 3, 5),
                 grant_decision_id="dec-1",
-                valid_from=date(2017, 1, 1),
-                valid_to=date(2021, 12, 31),
             ),
-            t.RegistrationRow(id="reg-2", authority_code="340100", publisher_id=CC2),
+            t.RegistrationRow(
+                id="reg-2",
+                authority_code="340100",
+                publisher_id=CC2,
+                ended_on=date(2019, 6, 1),
+                end_kind="cancellation",
+                end_decision_id="dec-3",
+            ),
             t.RegistrationRow(id="reg-3", authority_code="340000", publisher_id=CC3),
         ],
         "media": [
@@ -114,14 +119,21 @@ def sample() -> dict[str, list[Any]]:
                 registration_id="reg-1",
                 status="valid",
                 valid_from=date(2017, 3, 5),
-                valid_to=date(2021, 12, 31),
+                valid_to=date(2020, 12, 31),
                 decision_id="dec-1",
             ),
             t.StatusPeriodRow(
-                registration_id="reg-1", status="expired", valid_from=date(2022, 1, 1)
+                registration_id="reg-1",
+                status="expired",
+                valid_from=date(2021, 1, 1),
+                valid_to=date(2021, 4, 28),
             ),
             t.StatusPeriodRow(
-                registration_id="reg-2", status="cancelled", valid_from=date(2019, 6, 1)
+                registration_id="reg-2",
+                status="cancelled",
+                valid_from=date(2019, 6, 1),
+                valid_to=date(2021, 4, 28),
+                decision_id="dec-3",
             ),
         ],
         "registration_details": [
@@ -150,7 +162,10 @@ def sample() -> dict[str, list[Any]]:
                 id="not-1",
                 notice_number="2017年第1号",
                 authority_code="340000",
+                authority_name="安徽省工商行政管理局",
                 publication_date=date(2017, 3, 8),
+                publication_date_imputed=False,
+                compiled=False,
                 title="安徽省市场监督管理局广告发布登记公告（2017年第1号）",
                 decision_count=2,
                 body="根据《广告发布登记管理规定》第十六条，现将准予登记决定公告如下：……",
@@ -243,7 +258,23 @@ def sample() -> dict[str, list[Any]]:
                 merged=0,
                 withheld=0,
                 rejected=1,
+                excluded=0,
             )
+        ],
+        "vocabulary": [
+            t.VocabularyRow(list="status", code="valid", zh="有效", en="valid"),
+            t.VocabularyRow(list="decision_kind", code="grant", zh="准予广告发布登记", en="grant"),
+        ],
+        "authority_names": [
+            t.AuthorityNameRow(
+                division_code="340000", name="安徽省工商行政管理局", valid_to=date(2018, 12, 31)
+            ),
+            t.AuthorityNameRow(
+                division_code="340000", name="安徽省市场监督管理局", valid_from=date(2019, 1, 1)
+            ),
+        ],
+        "medium_names": [
+            t.MediumNameRow(medium_id="med-1", valid_from=date(2017, 3, 5), name="测试报"),
         ],
     }
 
@@ -415,7 +446,15 @@ def test_descriptor_says_what_the_data_is(pkg: Path, tmp_path: Path) -> None:
     decisions = {f["name"]: f for f in by_name["decisions"]["fields"]}
     assert decisions["kind"]["constraints"] == {
         "required": True,
-        "enum": ["grant", "change", "renewal", "cancellation", "revocation", "withdrawal"],
+        "enum": [
+            "grant",
+            "change",
+            "renewal",
+            "cancellation",
+            "withdrawal",
+            "annulment",
+            "revocation",
+        ],
     }
     assert decisions["credit_code"] == {
         "name": "credit_code",
@@ -628,7 +667,8 @@ def test_workbook_cuts_text_beyond_excels_cell_limit(tmp_path: Path) -> None:
     write(tables, tmp_path)
     workbook.write_workbook(tmp_path, tmp_path / "a.xlsx")
     book = openpyxl.load_workbook(tmp_path / "a.xlsx", read_only=True)
-    cell = list(book["公告"].iter_rows(values_only=True))[1][-1]
+    header, row = list(book["公告"].iter_rows(values_only=True))[:2]
+    cell = row[header.index("公告正文")]
     assert len(cell) == 32_767 and cell.endswith("…") and body.startswith(cell[:-1])
     book.close()
 

@@ -385,15 +385,15 @@ def test_deemed_renewal(seed: int) -> None:
 
 @pytest.mark.parametrize("seed", range(5))
 def test_withdrawal_by_the_province(seed: int) -> None:
-    decs, pens = _story(Plan(kind="newspaper", end="withdrawal", cross=True), seed)
-    withdrawal = next(d for d in decs if d.kind == "withdrawal")
-    assert withdrawal.authority == "340000"
-    penalty = next(p for p in pens if "withdrawal" in p["penalty_kinds"])
+    decs, pens = _story(Plan(kind="newspaper", end="revocation", cross=True), seed)
+    revocation = next(d for d in decs if d.kind == "revocation")
+    assert revocation.authority == "340000"
+    penalty = next(p for p in pens if "revocation" in p["penalty_kinds"])
     assert penalty["authority"] == "340000"
-    assert withdrawal.rows[0]["decision_number"] == penalty["decision_number"]
+    assert revocation.rows[0]["decision_number"] == penalty["decision_number"]
     cancellation = decs[-1]
     assert cancellation.kind == "cancellation" and cancellation.authority == "340100"
-    assert cancellation.rows[0]["cancellation_ground"] == "registration_revoked"
+    assert cancellation.rows[0]["cancellation_ground"] == "withdrawn_annulled_or_revoked"
 
 
 def test_expired_not_renewed() -> None:
@@ -444,14 +444,14 @@ def _assert_every_case(result: Any) -> None:
         "change",
         "renewal",
         "cancellation",
+        "annulment",
         "revocation",
-        "withdrawal",
     }
     grounds = {d.cancellation_ground for d in decisions if d.kind == "cancellation"}
     assert len(grounds) == 6
     assert any(len({p.source for p in d.provenance}) > 1 for d in decisions)
     kinds = {k for p in result.penalties.values() for k in p.kinds}
-    assert kinds == {"public_reprimand", "fine", "confiscation", "withdrawal", "warning"}
+    assert kinds == {"public_reprimand", "fine", "confiscation", "revocation", "warning"}
     withheld = {(w.field, w.reason) for w in ledger.withheld_values}
     assert {("remarks", "phone_number"), ("remarks", "id_card_number")} <= withheld
     assert {("contact_person", "contact_person"), ("address", "phone_number")} <= withheld

@@ -95,8 +95,8 @@ def test_after_the_regime_ended_registration_is_no_longer_required(adreg, out: P
         "deemed_renewal",
         "expired",
         "cancelled",
+        "annulled",
         "revoked",
-        "withdrawn",
     )
 
 

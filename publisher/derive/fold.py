@@ -9,7 +9,7 @@ never stored as a column.
 The rules, which ``tests/test_derive.py`` restates as a day-by-day reference:
 
 * Decisions before the first grant and after the first terminal decision (cancellation,
-  revocation, withdrawal) are reported as anomalies and do not change the status.
+  annulment, revocation) are reported as anomalies and do not change the status.
 * Validity end ``E`` = the latest ``licence_valid_to`` among the registration's media (Art. 7);
   decisions update the media they list (matched by CN/ISSN/frequency/channel or name) and the
   licence items of their changes. A renewal that carries no later licence end leaves ``E``
@@ -17,8 +17,8 @@ The rules, which ``tests/test_derive.py`` restates as a day-by-day reference:
 * On a day ``d`` from the grant to the day before the terminal decision: ``valid`` if ``E`` is
   unknown or ``d <= E``; otherwise ``deemed_renewal`` (Art. 10) if the next renewal decision
   was applied for on or before ``E - 30 days``, else ``expired`` (Art. 9(1)).
-* From the terminal decision's date on: ``cancelled`` / ``revoked`` / ``withdrawn``.
-* A withdrawal or revocation by another authority (Art. 14) is matched to the registration
+* From the terminal decision's date on: ``cancelled`` / ``annulled`` / ``revoked``.
+* A revocation or annulment by another authority (Art. 14) is matched to the registration
   of the same registrant code at another authority, the latest granted before its date.
 * A change of the registrant's credit code (old → new) keeps the registration and its id:
   later decisions under the new code join it.
@@ -46,7 +46,9 @@ from .records import (
 )
 from .state import Out, Snap, State
 
-_RANK = {"grant": 0, "change": 1, "renewal": 2, "cancellation": 3, "revocation": 3, "withdrawal": 3}
+# Same-day decisions apply grant, renewal, change, then the terminal kinds: a renewal lists
+# the media as they were, and a change of the same day renames them after it.
+_RANK = {"grant": 0, "renewal": 1, "change": 2} | dict.fromkeys(TERMINAL, 3)
 _Run = tuple[date, "Status", str | None]  # (from, status, decision that started it)
 
 
@@ -54,20 +56,29 @@ def _sort_key(d: Decision) -> tuple[date, int, str]:
     return d.decision_date, _RANK[d.kind], d.id
 
 
-def derive(decisions: Iterable[Decision], *, regime_end: date = DEFAULT_REGIME_END) -> Derived:
+def derive(
+    decisions: Iterable[Decision],
+    *,
+    regime_end: date = DEFAULT_REGIME_END,
+    as_of: date | None = None,
+) -> Derived:
     """Fold the decision log into registrations, status periods, detail periods and anomalies.
+
+    Status periods stop at the horizon: ``regime_end`` (no registration was required after
+    it) or ``as_of`` (nothing later is known), whichever is earlier.
 
     The cyclic garbage collector is paused meanwhile: the fold allocates millions of small
     objects that form no cycles, and collections would rescan the whole log each time.
     """
+    horizon = regime_end if as_of is None else min(regime_end, as_of)
     with paused_gc():
-        return _derive(decisions, regime_end)
+        return _derive(decisions, horizon)
 
 
-def _derive(decisions: Iterable[Decision], regime_end: date) -> Derived:
+def _derive(decisions: Iterable[Decision], horizon: date) -> Derived:
     out = Out()
     groups: dict[str, list[Decision]] = {}
-    pending: list[Decision] = []  # withdrawals/revocations to match across authorities
+    pending: list[Decision] = []  # revocations/annulments to match across authorities
     renames: list[Decision] = []  # changes of the registrant's credit code
     first_grant: dict[str, date] = {}  # the first grant of each registration
     for d in decisions:
@@ -81,7 +92,7 @@ def _derive(decisions: Iterable[Decision], regime_end: date) -> Derived:
             rid = registration_id(d.authority_code, p)
             if rid not in groups:
                 out.anomaly("no_credit_code", "registrant keyed by name", rid, d.id)
-        if d.kind == "withdrawal" or d.kind == "revocation":
+        if d.kind == "revocation" or d.kind == "annulment":
             pending.append(d)
             groups.setdefault(rid, [])
         elif (group := groups.get(rid)) is None:
@@ -119,7 +130,7 @@ def _derive(decisions: Iterable[Decision], regime_end: date) -> Derived:
             group.sort(key=_sort_key)
         for d in group:
             registration_of[d.id] = rid
-        _fold(rid, group, regime_end, out)
+        _fold(rid, group, horizon, out)
     return Derived(
         registrations=out.registrations,
         periods=out.periods,
@@ -137,7 +148,7 @@ def _match(
     alias: dict[str, str],
     out: Out,
 ) -> str:
-    """The registration a withdrawal or revocation applies to (Art. 14: maybe another authority)."""
+    """The registration a revocation or annulment applies to (Art. 14: maybe another authority)."""
     own = registration_id(d.authority_code, d.publisher)
     own = alias.get(own, own)
     code = registrant_code(d.publisher)
@@ -160,7 +171,7 @@ def _before_grant(out: Out, d: Decision, rid: str | None, why: str) -> None:
         out.anomaly("change_before_grant", f"{d.kind} on {d.decision_date}: {why}", rid, d.id)
 
 
-def _fold(rid: str, group: list[Decision], regime_end: date, out: Out) -> None:
+def _fold(rid: str, group: list[Decision], horizon: date, out: Out) -> None:
     """One registration: ``group`` is sorted and holds at least one grant."""
     start = 0
     while group[start].kind != "grant":
@@ -174,10 +185,10 @@ def _fold(rid: str, group: list[Decision], regime_end: date, out: Out) -> None:
         if terminal is not None:
             if (
                 d.kind == "cancellation"
-                and terminal.kind in ("revocation", "withdrawal")
-                and d.cancellation_ground in ("registration_revoked", None)
+                and terminal.kind in ("withdrawal", "annulment", "revocation")
+                and d.cancellation_ground in ("withdrawn_annulled_or_revoked", None)
             ):
-                continue  # Art. 9(3): the cancellation a revocation or withdrawal calls for
+                continue  # Art. 9(3): the cancellation a annulment or revocation calls for
             detail = (
                 f"{d.kind} on {d.decision_date} after {terminal.kind} of {terminal.decision_date}"
             )
@@ -230,11 +241,11 @@ def _fold(rid: str, group: list[Decision], regime_end: date, out: Out) -> None:
             nxt = applied[i].decision_date if i < n else None
             _segments(runs, day, nxt, state.end, next_renewal[i - 1], lead)
 
-    _close(rid, runs, regime_end, out)
+    _close(rid, runs, horizon, out)
     one_day = timedelta(days=1)
     for k, (since, did, snap) in enumerate(details):
         until = details[k + 1][0] - one_day if k + 1 < len(details) else None
-        name, code, rep, addr, sponsor, names = snap
+        name, code, rep, addr, sponsor, names, licence_from, licence_to = snap
         out.details.append(
             DetailPeriod(
                 registration_id=rid,
@@ -247,6 +258,8 @@ def _fold(rid: str, group: list[Decision], regime_end: date, out: Out) -> None:
                 address=addr,
                 sponsor_name=sponsor,
                 media_names=names,
+                licence_valid_from=licence_from,
+                licence_valid_to=licence_to,
             )
         )
     out.registrations.append(_registration(rid, grant, state, terminal))
@@ -271,7 +284,10 @@ def _segments(
         day = end + timedelta(days=1)
     applied_on = renewal.application_date if renewal is not None else None
     deemed = applied_on is not None and applied_on <= end - RENEWAL_NOTICE
-    _push(runs, day, "deemed_renewal" if deemed else "expired", None, False)
+    if deemed and renewal is not None:
+        _push(runs, day, "deemed_renewal", renewal.id, False)
+    else:
+        _push(runs, day, "expired", None, False)
 
 
 def _push(runs: list[_Run], day: date, status: Status, did: str | None, force: bool) -> None:
@@ -280,16 +296,18 @@ def _push(runs: list[_Run], day: date, status: Status, did: str | None, force: b
         runs.pop()
     if runs and runs[-1][1] == status and not (force and status == "valid"):
         return
-    if status in ("expired", "deemed_renewal"):
+    if status == "expired":
         did = None
     runs.append((day, status, did))
 
 
-def _close(rid: str, runs: list[_Run], regime_end: date, out: Out) -> None:
-    """Runs → periods (each ends the day before the next starts); flag expiries (Art. 9(1))."""
+def _close(rid: str, runs: list[_Run], horizon: date, out: Out) -> None:
+    """Runs → periods (each ends the day before the next starts, the last on the horizon);
+    flag expiries within the regime (Art. 9(1))."""
+    runs = [r for r in runs if r[0] <= horizon]
     for k, (since, status, did) in enumerate(runs):
         nxt = runs[k + 1] if k + 1 < len(runs) else None
-        until = nxt[0] - timedelta(days=1) if nxt else None
+        until = nxt[0] - timedelta(days=1) if nxt else horizon
         out.periods.append(
             StatusPeriod(
                 registration_id=rid,
@@ -299,7 +317,7 @@ def _close(rid: str, runs: list[_Run], regime_end: date, out: Out) -> None:
                 decision_id=did,
             )
         )
-        if status != "expired" or since > regime_end:
+        if status != "expired":
             continue
         if nxt is None:
             out.anomaly("expired_not_cancelled", f"expired since {since}", rid, None)
@@ -311,11 +329,6 @@ def _close(rid: str, runs: list[_Run], regime_end: date, out: Out) -> None:
 def _registration(
     rid: str, grant: Decision, state: State, terminal: Decision | None
 ) -> Registration:
-    # The current validity starts with the licence that sets its end, if its start is known.
-    starts = [
-        s for m in state.media if m.licence_valid_to == state.end and (s := m.licence_valid_from)
-    ]
-    valid_from = max(starts, default=state.end_set_on)
     return Registration(
         id=rid,
         authority_code=rid.split("-", 1)[0],
@@ -323,10 +336,10 @@ def _registration(
         registration_number=state.number,
         publisher=state.publisher,
         media=state.media,
+        media_names=state.names,
         grant_decision_id=grant.id,
         granted_on=grant.decision_date,
-        valid_from=valid_from,
-        valid_to=state.end,
+        end_kind=terminal.kind if terminal else None,
         ended_on=terminal.decision_date if terminal else None,
         end_decision_id=terminal.id if terminal else None,
     )

@@ -14,16 +14,18 @@ from collections.abc import Iterable, Sequence
 from datetime import date, timedelta
 from typing import Literal
 
+from ..law import law
 from ..model import Base, Medium, Publisher
 
-# Last day on which registration was required (inclusive). The amended Advertising Law of
-# 2021-04-29 (in force on promulgation) removed the requirement; some authorities announced
-# the end later (Shanghai: 2021-09-16). Configuration, not code: pass ``regime_end``.
-DEFAULT_REGIME_END = date(2021, 4, 28)
-# A renewal must be applied for at least this many days before expiry (Art. 10).
-RENEWAL_NOTICE = timedelta(days=30)
+# Last day on which registration was required (inclusive), and the renewal notice period
+# (Art. 10): dated configuration with their sources, in law.yml. A release may set its own
+# regime end (``regime_end``).
+DEFAULT_REGIME_END = law().regime.end
+RENEWAL_NOTICE = timedelta(days=law().deadlines.renewal_notice_days)
 
-Status = Literal["valid", "deemed_renewal", "expired", "cancelled", "revoked", "withdrawn"]
+Status = Literal[
+    "valid", "deemed_renewal", "expired", "cancelled", "withdrawn", "annulled", "revoked"
+]
 AnomalyCode = Literal[
     "change_before_grant",  # a change or renewal before the grant, or with no grant on record
     "cancellation_of_unknown_registration",  # a terminal decision with no grant before it
@@ -32,14 +34,15 @@ AnomalyCode = Literal[
     "expired_not_cancelled",  # expired within the regime, never renewed or cancelled (Art. 9(1))
     "expired_then_renewed",  # a lapse: expired for a while, then valid again
     "validity_unknown",  # a grant or renewal that leaves no known licence end
-    "ambiguous_match",  # a withdrawal/revocation matching registrations at several authorities
+    "ambiguous_match",  # a revocation/annulment matching registrations at several authorities
     "no_credit_code",  # a registrant without any credit code (keyed by name)
 ]
 
 TERMINAL: dict[str, Status] = {
     "cancellation": "cancelled",
-    "revocation": "revoked",
     "withdrawal": "withdrawn",
+    "annulment": "annulled",
+    "revocation": "revoked",
 }
 
 
@@ -54,20 +57,24 @@ class Registration(Base):
     granted_on: date
     registrant_credit_code: str | None = None
     registration_number: str | None = None
-    valid_from: date | None = None  # start of the current validity (licence start if known)
-    valid_to: date | None = None  # end of the current validity; None = unknown
     ended_on: date | None = None  # date of the terminal decision
+    end_kind: str | None = None  # its kind: cancellation, withdrawal, annulment, revocation
     end_decision_id: str | None = None
+    # Each medium's names, aligned with ``media``: (first day, name), oldest first.
+    media_names: list[list[tuple[date, str]]] = []
 
 
 class StatusPeriod(Base, gc=False):
-    """A run of days with one status; ``valid_to`` None = open-ended."""
+    """A run of days with one status. A registration's periods end on the horizon (the
+    regime end or the as-of date, whichever is earlier): nothing is stated beyond it."""
 
     registration_id: str
     status: Status
     valid_from: date
-    valid_to: date | None = None
-    decision_id: str | None = None  # the decision that started it (None for derived states)
+    valid_to: date
+    # The decision that started it; for a deemed renewal the renewal whose timely
+    # application is its basis (Art. 10); None for an expiry.
+    decision_id: str | None = None
 
 
 class DetailPeriod(Base, gc=False):
@@ -83,6 +90,8 @@ class DetailPeriod(Base, gc=False):
     legal_representative: str | None = None
     address: str | None = None
     sponsor_name: str | None = None
+    licence_valid_from: date | None = None  # the licence window in force (Art. 7)
+    licence_valid_to: date | None = None
 
 
 class Anomaly(Base, gc=False):
@@ -132,7 +141,7 @@ def status_on(periods: Sequence[StatusPeriod], d: date) -> str:
     if k < 0:
         return "not_registered"
     p = periods[k]
-    if p.valid_to is not None and d > p.valid_to:
+    if d > p.valid_to:
         return "not_registered"
     return p.status
 

@@ -34,8 +34,11 @@ _KEPT_FIELDS = (
 )
 _MEDIUM_TEXT_FIELDS = ("frequency", "channel", "cn_number", "issn", "licence_number")
 _MEDIUM_DATE_FIELDS = ("licence_valid_from", "licence_valid_to")
-# (name, registrant code, legal representative, address, sponsor name, media names)
-Snap = tuple[str, str | None, str | None, str | None, str | None, tuple[str, ...]]
+# (name, registrant code, legal representative, address, sponsor name, media names,
+#  licence window in force: first day, last day)
+Snap = tuple[
+    str, str | None, str | None, str | None, str | None, tuple[str, ...], date | None, date | None
+]
 
 
 def _parse(value: str | None) -> date | None:
@@ -86,18 +89,20 @@ class State:
         self.publisher = grant.publisher
         self.media: list[Medium] = []
         self.keys: list[tuple[str, ...]] = []  # _medium_key of each medium
+        self.names: list[list[tuple[date, str]]] = []  # each medium's names, from when
+        self.day = grant.decision_date  # the day of the decision being applied
         self.extra_end: date | None = None  # a licence end that no listed medium carries
         self.open = False  # a renewal left the end unknown
         self.end: date | None = None
-        self.end_set_on = grant.decision_date
         self.number = grant.registration_number
 
     def apply(self, d: Decision, first: bool) -> None:
         """Apply a grant, change or renewal: media, publisher details, validity end."""
         before = self.end
+        self.day = d.decision_date
         carried = [m.licence_valid_to for m in d.media if m.licence_valid_to]
         if first:
-            self.media, self.keys = [], []
+            self.media, self.keys, self.names = [], [], []
         for m in d.media:
             self._upsert(m)
         p, cur = d.publisher, self.publisher
@@ -135,8 +140,6 @@ class State:
             end = max(ends, default=self.extra_end)
             if self.extra_end and end and self.extra_end > end:
                 end = self.extra_end
-        if end != before or first or d.kind == "renewal":
-            self.end_set_on = d.decision_date
         self.end = end
         if end is None and (first or d.kind == "renewal"):
             why = (
@@ -149,9 +152,21 @@ class State:
         for i, old in enumerate(self.media):
             if self.keys[i] == key or (old.type == m.type and old.name == m.name):
                 self.media[i], self.keys[i] = m, key
+                self._named(i, m.name)
                 return
         self.media.append(m)
         self.keys.append(key)
+        self.names.append([(self.day, m.name)])
+
+    def _named(self, i: int, name: str) -> None:
+        """Medium ``i`` is called ``name`` from the day being applied on."""
+        history = self.names[i]
+        if history[-1][1] == name:
+            return
+        if history[-1][0] == self.day:
+            history.pop()
+        if not history or history[-1][1] != name:
+            history.append((self.day, name))
 
     def _change_medium(self, attr: str, old: object, new: object) -> None:
         """Set ``attr`` on the media whose value was ``old``; else on the only (or every) one."""
@@ -163,8 +178,21 @@ class State:
         for i in hits:
             self.media[i] = msgspec.structs.replace(self.media[i], **{attr: new})
             self.keys[i] = _medium_key(self.media[i])
+            if attr == "name" and isinstance(new, str):
+                self._named(i, new)
+
+    def licence_window(self) -> tuple[date | None, date | None]:
+        """The licence window in force (Art. 7): the end that sets the validity, and the
+        start of the licence that carries it (if known); (None, None) while unknown."""
+        if self.end is None:
+            return None, None
+        starts = [
+            s for m in self.media if m.licence_valid_to == self.end and (s := m.licence_valid_from)
+        ]
+        return max(starts, default=None), self.end
 
     def snapshot(self) -> Snap:
         p, names = self.publisher, tuple(m.name for m in self.media)
         code = p.credit_code or p.sponsor_credit_code
-        return (p.name, code, p.legal_representative, p.address, p.sponsor_name, names)
+        start, end = self.licence_window()
+        return (p.name, code, p.legal_representative, p.address, p.sponsor_name, names, start, end)

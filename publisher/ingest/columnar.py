@@ -225,11 +225,7 @@ class FrameNormaliser(FileNormaliser):
         )
         if self.kind == "penalties":
             kinds = c("penalty_kinds")
-            warning_only = (kinds.list.len() > 0) & kinds.list.eval(
-                pl.element() == "warning"
-            ).list.all()
             return [
-                pl.when(warning_only).then(pl.lit(f"withheld{SEP}warning_only")),
                 pl.when(kinds.list.contains("fine") & c("fine_amount").is_null()).then(
                     _rejected("missing_value", "fine_amount", "a fine needs its amount")
                 ),

@@ -8,6 +8,7 @@ with the file and line they stand on.
 from __future__ import annotations
 
 import re
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import Any, Literal, TypeVar
@@ -51,10 +52,20 @@ ChangeField = Literal[
 ]
 
 
-class AuthorityConfig(Base, kw_only=True):
+class FormerName(Base, kw_only=True):
+    """A name an authority used up to and including ``until`` (e.g. before the 2018 reform
+    turned 工商行政管理局 into 市场监督管理局), with where that is documented."""
+
     name: str
+    until: date
+    source: str = ""
+
+
+class AuthorityConfig(Base, kw_only=True):
+    name: str  # the name in use now (after every former name)
     division_code: str
     level: AuthorityLevel
+    former_names: list[FormerName] = []
 
 
 class RowBounds(Base, kw_only=True):

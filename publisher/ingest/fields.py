@@ -55,6 +55,7 @@ DECISION_FIELDS: dict[str, Field] = _fields(
     *_COMMON,
     Field("kind", "lookup", lookup="decision_kind", required=True),
     Field("registration_number", "number"),
+    Field("notice_number", "number"),
     Field("application_date", "date"),
     Field("acceptance_date", "date"),
     Field("publisher_name", "text", required=True, scan_personal=True),

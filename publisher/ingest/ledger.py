@@ -1,4 +1,8 @@
-"""The ledger: every input row counted as published, merged, withheld or rejected.
+"""The ledger: every input row counted as published, merged, withheld, rejected or excluded.
+
+``excluded`` rows were read and valid but are not in the release: decided after its
+as-of date, or penalties not in publicity on it (:meth:`Ledger.exclude`, applied by
+publish), so that ``published`` counts exactly the rows in the release.
 
 The counts must add up to the rows read, per file, per source and in total; a
 ledger that does not add up stops the build. The ledger holds reasons, files
@@ -8,11 +12,12 @@ and row numbers, never source values, so it carries no personal data.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 
 import msgspec
 
-from ..model import Base, Outcome, RowOutcome, WithheldValue
+from ..model import Base, Outcome, Provenance, RowOutcome, WithheldValue
 
 
 class Counts(Base, kw_only=True):
@@ -21,6 +26,7 @@ class Counts(Base, kw_only=True):
     merged: int = 0
     withheld: int = 0
     rejected: int = 0
+    excluded: int = 0
 
     def add(self, outcome: Outcome) -> None:
         self.read += 1
@@ -31,7 +37,9 @@ class Counts(Base, kw_only=True):
             setattr(self, name, getattr(self, name) + getattr(other, name))
 
     def adds_up(self) -> bool:
-        return self.read == self.published + self.merged + self.withheld + self.rejected
+        return self.read == (
+            self.published + self.merged + self.withheld + self.rejected + self.excluded
+        )
 
 
 class FileLedger(Base, kw_only=True):
@@ -74,29 +82,132 @@ class Ledger(Base, kw_only=True):
         if summed != self.total or not self.total.adds_up():
             raise AssertionError("ledger total does not add up")
         listed = Counter(r.outcome for r in self.rows)
-        for outcome in ("merged", "withheld", "rejected"):
+        for outcome in ("merged", "withheld", "rejected", "excluded"):
             if listed[outcome] != getattr(self.total, outcome):
                 raise AssertionError(f"ledger lists {listed[outcome]} {outcome} rows")
 
-    def write(self, path: Path, chunk: int = 20_000) -> None:
-        """Write the ledger as JSON, one listed row per line, streaming the row lists.
+    def write(self, path: Path) -> None:
+        """Write the ledger as JSON (see :class:`LedgerWriter`)."""
+        LedgerWriter(self).write(path)
 
-        A million-row run lists millions of rows; encoding them in one piece (and then
-        indenting a copy) would hold several times the ledger's size in memory at once.
-        """
+
+class LedgerWriter:
+    """Writes a ledger, its listed rows in memory or staged on disk, with exclusions."""
+
+    def __init__(self, ledger: Ledger) -> None:
+        self.ledger = ledger
+        self._staged: Path | None = None  # rows moved to disk by stage()
+        self._excluded: dict[tuple[str, str, int], RowOutcome] = {}
+
+    def stage(self, path: Path) -> None:
+        """Move the listed rows to ``path`` (JSON lines) and out of memory; :meth:`write`
+        streams them back. A million-row run lists millions of rows."""
         encode = msgspec.json.Encoder().encode
-        head = msgspec.structs.replace(self, rows=[], withheld_values=[])
+        with path.open("wb") as fh:
+            for name, items in (
+                ("rows", self.ledger.rows),
+                ("withheld_values", self.ledger.withheld_values),
+            ):
+                tag = name.encode() + b"\t"
+                for item in items:
+                    fh.write(tag + encode(item) + b"\n")
+        self.ledger.rows, self.ledger.withheld_values = [], []
+        self._staged = path
+
+    def exclude(self, records: Iterable[tuple[str, str, Sequence[Provenance]]]) -> int:
+        """Move the rows of records not in the release to ``excluded``.
+
+        ``records``: (record id, reason, provenance); a record's first provenance is the
+        row counted published, the others rows counted merged (listed as such). Returns
+        how many rows moved; the counts still add up.
+        """
+        files: dict[tuple[str, str], tuple[SourceLedger, FileLedger]] = {
+            (s.source, f.file): (s, f) for s in self.ledger.sources for f in s.files
+        }
+        moved = 0
+        for rid, reason, provenance in records:
+            for k, p in enumerate(provenance):
+                s, f = files[(p.source, p.file)]
+                was = "published" if k == 0 else "merged"
+                for counts in (f.counts, s.counts, self.ledger.total):
+                    setattr(counts, was, getattr(counts, was) - 1)
+                    counts.excluded += 1
+                for reasons in (s.reasons, self.ledger.reasons):
+                    _count(reasons, f"excluded:{reason}", 1)
+                    if k:
+                        _count(reasons, "merged:duplicate", -1)
+                self._excluded[(p.source, p.file, p.row)] = RowOutcome(
+                    source=p.source,
+                    file=p.file,
+                    sheet=p.sheet,
+                    row=p.row,
+                    outcome="excluded",
+                    reason=reason,
+                    record_id=rid,
+                )
+                moved += 1
+        return moved
+
+    def _listed(self) -> Iterator[tuple[str, RowOutcome | WithheldValue]]:
+        """The listed rows, staged or not, with the exclusions applied."""
+        pending = dict(self._excluded)
+        if self._staged is not None:
+            decode_row = msgspec.json.Decoder(RowOutcome).decode
+            decode_value = msgspec.json.Decoder(WithheldValue).decode
+            with self._staged.open("rb") as fh:
+                for line in fh:
+                    name, _, data = line.partition(b"\t")
+                    if name == b"rows":
+                        row = decode_row(data)
+                        yield "rows", pending.pop((row.source, row.file, row.row), row)
+                    else:
+                        yield "withheld_values", decode_value(data)
+        for row in self.ledger.rows:
+            yield "rows", pending.pop((row.source, row.file, row.row), row)
+        for value in self.ledger.withheld_values:
+            yield "withheld_values", value
+        yield from (("rows", row) for row in pending.values())
+
+    def write(self, path: Path) -> None:
+        """Write the ledger as JSON, one listed row per line, streaming the row lists, and
+        check that the listed rows agree with the counts."""
+        encode = msgspec.json.Encoder().encode
+        head = msgspec.structs.replace(self.ledger, rows=[], withheld_values=[])
         text = msgspec.json.format(msgspec.json.encode(head), indent=2).rstrip()
         assert text.endswith(b"}"), "a ledger encodes as an object"
+        values: list[bytes] = []
+        listed: Counter[str] = Counter()
         with path.open("wb") as fh:
             fh.write(text[:-1].rstrip())  # the object, reopened to stream its row lists in
-            for name, items in (("rows", self.rows), ("withheld_values", self.withheld_values)):
-                fh.write(b',\n  "' + name.encode() + b'": [')
-                for start in range(0, len(items), chunk):
-                    lines = b",\n    ".join(map(encode, items[start : start + chunk]))
-                    fh.write((b",\n    " if start else b"\n    ") + lines)
-                fh.write(b"\n  ]")
-            fh.write(b"\n}\n")
+            fh.write(b',\n  "rows": [')
+            first = True
+            for name, item in self._listed():
+                line = encode(item)
+                if name == "withheld_values":
+                    values.append(line)  # few: personal data found, kept for the second list
+                    continue
+                listed[item.outcome] += 1  # type: ignore[union-attr]
+                fh.write((b"\n    " if first else b",\n    ") + line)
+                first = False
+            fh.write(b'\n  ],\n  "withheld_values": [')
+            fh.write(
+                b"".join((b"\n    " if k == 0 else b",\n    ") + v for k, v in enumerate(values))
+            )
+            fh.write(b"\n  ]\n}\n")
+        for outcome in ("merged", "withheld", "rejected", "excluded"):
+            if listed[outcome] != getattr(self.ledger.total, outcome):
+                raise AssertionError(f"ledger lists {listed[outcome]} {outcome} rows")
+        if self._staged is not None:
+            self._staged.unlink(missing_ok=True)
+            self._staged = None
+
+
+def _count(reasons: dict[str, int], key: str, by: int) -> None:
+    n = reasons.get(key, 0) + by
+    if n:
+        reasons[key] = n
+    else:
+        reasons.pop(key, None)
 
 
 def reason_key(outcome: RowOutcome) -> str:

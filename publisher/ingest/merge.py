@@ -39,6 +39,7 @@ FILL_FIELDS = (
     "application_date",
     "acceptance_date",
     "publication_date",
+    "notice_number",
     "cancellation_ground",
     "legal_basis",
     "remarks",

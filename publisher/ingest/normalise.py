@@ -263,6 +263,7 @@ class FileNormaliser:
             acceptance_date=v.get("acceptance_date"),
             decision_date=v["decision_date"],
             publication_date=v.get("publication_date"),
+            notice_number=v.get("notice_number"),
             media=media,
             changes=changes,
             cancellation_ground=v.get("cancellation_ground"),

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Callable, Iterable
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
 from ..errors import UserError
-from ..model import Authority, Decision, Penalty, RowOutcome, WithheldValue
+from ..model import Authority, AuthorityName, Decision, Penalty, RowOutcome, WithheldValue
 from ..runtime import paused_gc
 from .columnar import FrameNormaliser, decode_outcome, decode_withheld, record_ids
 from .config import AuthorityConfig, FileConfig, Source, load_source
@@ -68,11 +69,25 @@ def _authority(config: AuthorityConfig, where: str) -> Authority:
             f"{where}: division {config.division_code} ({found.name}) is a {found.level}, "
             f"not a {config.level}"
         )
+    names: list[AuthorityName] = []
+    start = None
+    for former in sorted(config.former_names, key=lambda f: f.until):
+        if start is not None and former.until < start:
+            raise UserError(f"{where}: former name {former.name!r}: dates overlap")
+        names.append(
+            AuthorityName(
+                name=former.name, valid_from=start, valid_to=former.until, source=former.source
+            )
+        )
+        start = former.until + timedelta(days=1)
+    if names:
+        names.append(AuthorityName(name=config.name, valid_from=start))
     return Authority(
         division_code=config.division_code,
         name=config.name,
         level=config.level,
         division_name=found.name,
+        names=names,
     )
 
 

@@ -6,13 +6,9 @@ import sqlite3
 from datetime import date
 from typing import Any
 
-# The status period containing :day (periods of a registration do not overlap).
-STATUS_ON_SQL = """SELECT registration_id, status, valid_from, valid_to, decision_id
-FROM status_periods
-WHERE registration_id = :registration_id AND valid_from <= :day
-  AND (valid_to IS NULL OR valid_to >= :day)
-ORDER BY valid_from DESC
-LIMIT 1"""
+from .queries import STATUS_ON
+
+STATUS_ON_SQL = STATUS_ON
 
 
 def status_on(

@@ -1,213 +1,277 @@
-"""The advertiser's question, offline: is this medium registered and valid on a date?
+"""The advertiser's question: is this medium registered and valid on a date?
 
-Answers from a release's SQLite file (opened read-only and immutable): the
-status on the date, the registration, publisher, authority, validity window,
-the decisions that prove it, penalties in publicity, and the release version
-and the database's sha256, so the answer can be filed as evidence.
+``verify(reader, query, day)`` finds what the query names (a medium's name, current or
+former, a CN number, ISSN, frequency or channel, a registration number, a publisher's or
+sponsor's name or credit code; else a name search with pinyin), picks the registration,
+and answers with its status on the date and the evidence: the registration, registrant,
+authority (named as on the date), the licence window in force, the decisions that prove
+it, penalties in publicity, warnings, and the release (version, dates, database sha256).
+
+The verdict is one of the statuses (valid, deemed_renewal, expired, cancelled, withdrawn,
+annulled, revoked) or: ``no_match`` (nothing in this release matches: the answer says
+what it covers), ``not_registered`` (a match, but no registration in force on the date),
+``before_regime`` (before 2016-12-01), ``no_longer_required`` (after the regime's end,
+with the last status), ``ambiguous`` (several registrations: the candidates). A date after
+the release's as-of date is answered from what was known on it, and says so.
 """
 
 from __future__ import annotations
 
-import re
-import sqlite3
-from datetime import date
-from pathlib import Path
+from datetime import date, timedelta
 from typing import Any
 
-from ..errors import UserError
-from ..manifest import read_manifest
-from ..values import clean_text
-from .db import connect_readonly
-from .search import name_search
-from .status import status_on
+from ..vocabulary import zh
+from . import answers as a
+from .match import MATCH_LIMIT, find
+from .reader import Reader
+from .registration import (
+    authority_on,
+    coverage,
+    decisions_until,
+    details_on,
+    media_on,
+    penalties_of,
+    registrant_on,
+    registration,
+    status_period,
+)
 
-_CN = re.compile(r"^(?:CN)?\s*(\d{2})-?(\d{4})(?:/.*)?$", re.IGNORECASE)
-STATUS_ZH = {
-    "not_registered": "未登记",
-    "valid": "有效",
-    "deemed_renewal": "视为准予延续",
-    "expired": "已过期（未延续、未注销）",
-    "cancelled": "已注销",
-    "revoked": "已撤销",
-    "withdrawn": "已吊销",
-    "no_longer_required": "登记制度已取消，无需登记",
-}
-
-
-def release_db(release: Path) -> tuple[Path, Any]:
-    """The SQLite file of a release folder (or the ``current`` link of an output root)."""
-    release = Path(release)
-    if (release / "current").exists():
-        release = (release / "current").resolve()
-    manifest = read_manifest(release)
-    dbs = [f for f in manifest.files if f.path.endswith(".db")]
-    if not dbs:
-        raise UserError(f"{release}: the release has no SQLite database")
-    return release / dbs[0].path, (manifest, dbs[0])
+IN_FORCE = ("valid", "deemed_renewal")
+EXPIRY_WARNING = timedelta(days=30)
+CHANGE_WARNING = timedelta(days=90)
 
 
-def _media(conn: sqlite3.Connection, where: str, args: list[Any]) -> list[sqlite3.Row]:
-    return conn.execute(
-        f"""select m.registration_id, m.name as medium_name, m.type, m.cn_number,
-                   p.name as publisher_name, a.name as authority_name
-            from media m
-            join registrations r on r.id = m.registration_id
-            join publishers p on p.id = r.publisher_id
-            join authorities a on a.division_code = r.authority_code
-            where {where}
-            order by m.registration_id
-            limit 50""",
-        args,
-    ).fetchall()
+def verdict_zh(code: str) -> str:
+    for name in ("status", "verdict"):
+        label = zh(name, code)
+        if label != code:
+            return label
+    return code
 
 
-def _candidates(conn: sqlite3.Connection, q: str) -> list[sqlite3.Row]:
-    """Exact matches on CN number, medium name, registration number or ISSN; else names
-    containing the query (the indexed name search, 1- and 2-character queries included)."""
-    text = clean_text(q)
-    cn = _CN.match(text.replace(" ", ""))
-    if cn:
-        rows = _media(conn, "m.cn_number = ?", [f"{cn.group(1)}-{cn.group(2)}"])
-        if rows:
-            return rows
-    rows = _media(
-        conn,
-        "m.name = ? or r.registration_number = ? or m.issn = ?",
-        [text, text.replace(" ", ""), text.upper()],
+def verify(reader: Reader, query: str, day: date) -> a.VerifyAnswer:
+    """The answer for ``query`` on ``day`` (see the module's docstring)."""
+    ref = reader.ref
+    base: dict[str, Any] = {"query": query, "on": day, "release": ref}
+    matches, total = find(reader, query)
+    if not matches:
+        return a.VerifyAnswer(
+            verdict="no_match", verdict_zh=verdict_zh("no_match"), coverage=coverage(reader), **base
+        )
+    asked = min(day, ref.horizon)
+    if len(matches) > 1:
+        candidates = [_candidate(reader, m, asked) for m in matches]
+        in_force = [c for c in candidates if c.status in IN_FORCE]
+        if len(in_force) != 1 or day < ref.regime_start:
+            return a.VerifyAnswer(
+                verdict="ambiguous",
+                verdict_zh=verdict_zh("ambiguous"),
+                candidates=candidates,
+                candidates_total=total,
+                asked_on=asked,
+                notes=_cut_note(len(candidates), total),
+                **base,
+            )
+        chosen = in_force[0].match
+        notes = [f"{total}项登记与查询匹配，其中仅此一项在该日有效；其余见候选列表。"]
+        return _answer(reader, chosen, day, base, candidates, total, notes)
+    return _answer(reader, matches[0], day, base, [], total, [])
+
+
+def _cut_note(shown: int, total: int) -> list[str]:
+    if total > shown:
+        more = "以上" if total >= MATCH_LIMIT else ""
+        return [f"共{total}{more}项登记匹配，仅列出前{shown}项；请用更完整的名称或代码查询。"]
+    return []
+
+
+def _candidate(reader: Reader, m: a.Match, asked: date) -> a.Candidate:
+    period = status_period(reader, m.registration_id, asked)
+    status = period.status if period else "not_registered"
+    reg = reader.one(
+        "SELECT p.name AS publisher_name, a.name AS authority_name FROM registrations r"
+        " JOIN publishers p ON p.id = r.publisher_id"
+        " JOIN authorities a ON a.division_code = r.authority_code WHERE r.id = ?",
+        [m.registration_id],
     )
-    if rows:
-        return rows
-    ids = [hit["id"] for hit in name_search(conn, text, limit=50, kind="medium")]
-    if not ids:
-        return []
-    return _media(conn, f"m.id in ({', '.join('?' * len(ids))})", ids)
-
-
-def _status(conn: sqlite3.Connection, registration_id: str, day: date) -> dict[str, Any]:
-    period = status_on(conn, registration_id, day)
-    return period if period is not None else {"status": "not_registered"}
-
-
-def verify(release: Path, query: str, day: date) -> dict[str, Any]:
-    """The answer for ``query`` (medium name, CN number or registration number) on ``day``."""
-    db_path, (manifest, entry) = release_db(release)
-    regime_end = date.fromisoformat(manifest.regime_end) if manifest.regime_end else None
-    conn = connect_readonly(db_path)
-    conn.row_factory = sqlite3.Row
-    try:
-        found = _candidates(conn, query)
-        regs = sorted({r["registration_id"] for r in found})
-        base: dict[str, Any] = {
-            "query": query,
-            "on": day.isoformat(),
-            "release": {"version": manifest.version, "as_of": manifest.as_of},
-            "database": {"path": entry.path, "sha256": entry.sha256},
-        }
-        if not regs:
-            return base | {"status": "not_registered", "candidates": []}
-        if len(regs) > 1:
-            return base | {"status": "ambiguous", "candidates": [dict(r) for r in found]}
-        rid = regs[0]
-        asked = day
-        answer: dict[str, Any] = {}
-        if regime_end is not None and day > regime_end:
-            asked = regime_end
-            answer["status"] = "no_longer_required"
-            answer["last_status"] = _status(conn, rid, regime_end)["status"]
-        period = _status(conn, rid, asked)
-        answer.setdefault("status", period["status"])
-        answer["period"] = period
-        reg = dict(conn.execute("select * from registrations where id = ?", [rid]).fetchone())
-        publisher = dict(
-            conn.execute("select * from publishers where id = ?", [reg["publisher_id"]]).fetchone()
+    assert reg is not None
+    names = [
+        r["name"]
+        for r in reader.all(
+            "SELECT name FROM media WHERE registration_id = ? ORDER BY name", [m.registration_id]
         )
-        authority = dict(
-            conn.execute(
-                "select * from authorities where division_code = ?", [reg["authority_code"]]
-            ).fetchone()
-        )
-        media = [
-            dict(r)
-            for r in conn.execute(
-                "select name, type, cn_number, issn, frequency, channel, licence_number, "
-                "licence_valid_from, licence_valid_to from media where registration_id = ?",
-                [rid],
-            )
-        ]
-        decisions = [
-            dict(r)
-            for r in conn.execute(
-                "select id, decision_number, kind, decision_date, publication_date, notice_id "
-                "from decisions where registration_id = ? and decision_date <= ? "
-                "order by decision_date, id",
-                [rid, asked.isoformat()],
-            )
-        ]
-        penalties = [
-            dict(r)
-            for r in conn.execute(
-                "select id, decision_number, kinds, fine_amount, decision_date, publicity_end "
-                "from penalties where party_credit_code = ? and decision_date <= ? "
-                "and (publicity_end is null or publicity_end >= ?) order by decision_date",
-                [publisher.get("credit_code"), day.isoformat(), day.isoformat()],
-            )
-        ]
-        details = conn.execute(
-            "select * from registration_details where registration_id = ? and valid_from <= ? "
-            "order by valid_from desc limit 1",
-            [rid, asked.isoformat()],
-        ).fetchone()
-        in_force = period["status"] in ("valid", "deemed_renewal")
-        return (
-            base
-            | answer
-            | {
-                "registration": reg,
-                "details_on_date": dict(details) if details else None,
-                "publisher": publisher,
-                "authority": authority,
-                "media": media,
-                "validity": {
-                    "from": period["valid_from"] if in_force else reg.get("valid_from"),
-                    "to": period["valid_to"] if in_force else reg.get("valid_to"),
-                },
-                "decisions": decisions,
-                "penalties_in_publicity": penalties,
-            }
-        )
-    finally:
-        conn.close()
-
-
-def answer_text(a: dict[str, Any]) -> str:
-    status = a["status"]
-    lines = [f"{a['query']} 于 {a['on']}：{STATUS_ZH.get(status, status)} ({status})"]
-    if status == "ambiguous":
-        lines[0] = f"{a['query']}：匹配到多个登记，请选择 (ambiguous)"
-        for c in a["candidates"]:
-            lines.append(
-                f"  - {c['medium_name']}  {c['publisher_name']}  {c['authority_name']}  "
-                f"[{c['registration_id']}]"
-            )
-    elif "registration" in a:
-        if status == "no_longer_required":
-            lines.append(f"  登记制度终止前状态: {a['last_status']}")
-        reg, pub, auth = a["registration"], a["publisher"], a["authority"]
-        name = (a.get("details_on_date") or {}).get("publisher_name") or pub["name"]
-        lines.append(f"  广告发布单位: {name} ({pub.get('credit_code') or '—'})")
-        lines.append(
-            f"  登记机关: {auth['name']}  登记证号: {reg.get('registration_number') or '—'}"
-        )
-        lines.append(f"  有效期: {a['validity']['from'] or '—'} 至 {a['validity']['to'] or '—'}")
-        lines.append("  发布媒介: " + "、".join(m["name"] for m in a["media"]))
-        for d in a["decisions"]:
-            lines.append(f"  决定: {d['decision_date']} {d['kind']} {d['decision_number']}")
-        for p in a["penalties_in_publicity"]:
-            lines.append(
-                f"  处罚(公示中): {p['decision_date']} {p['kinds']} {p['decision_number']}"
-            )
-    lines.append(
-        f"  数据版本 {a['release']['version']} (as of {a['release']['as_of']}), "
-        f"{a['database']['path']} sha256 {a['database']['sha256']}"
+    ]
+    return a.Candidate(
+        registration_id=m.registration_id,
+        publisher_name=reg["publisher_name"],
+        authority_name=reg["authority_name"],
+        media_names=names,
+        status=status,
+        status_zh=verdict_zh(status),
+        match=m,
     )
-    return "\n".join(lines)
+
+
+def _answer(
+    reader: Reader,
+    m: a.Match,
+    day: date,
+    base: dict[str, Any],
+    candidates: list[a.Candidate],
+    total: int,
+    notes: list[str],
+) -> a.VerifyAnswer:
+    ref = reader.ref
+    rid = m.registration_id
+    asked = min(day, ref.horizon)
+    warnings: list[a.Warning] = []
+    last_status = None
+    period: a.Period | None = None
+    if day < ref.regime_start:
+        verdict = "before_regime"
+        notes.append(
+            f"{day.isoformat()}早于《广告发布登记管理规定》施行之日（2016年12月1日），"
+            "当时没有广告发布登记制度。"
+        )
+    else:
+        period = status_period(reader, rid, asked)
+        if day > ref.regime_end:
+            verdict = "no_longer_required"
+            last_status = period.status if period else "not_registered"
+            notes.append(
+                f"{ref.regime_end.isoformat()}以后不再需要广告发布登记；"
+                "以下为登记制度终止时的状态。"
+            )
+        else:
+            verdict = period.status if period else "not_registered"
+            if day > ref.as_of:
+                warnings.append(
+                    a.Warning(
+                        code="beyond_as_of",
+                        message=f"所问日期晚于本数据版本的截止日{ref.as_of.isoformat()}，"
+                        "以下为截至该日所知的状态，之后的决定不在本版本中。",
+                    )
+                )
+    details = details_on(reader, rid, asked)
+    reg = registration(reader, rid)
+    decisions = decisions_until(reader, rid, asked)
+    penalties = penalties_of(reader, m.publisher_id)
+    licence = None
+    if details is not None:
+        licence = a.LicenceWindow(
+            valid_from=_day(details.get("licence_valid_from")),
+            valid_to=_day(details.get("licence_valid_to")),
+        )
+    basis = _basis(reader, period)
+    warnings += _warnings(reader, ref, day, asked, verdict, licence, details, penalties)
+    return a.VerifyAnswer(
+        verdict=verdict,
+        verdict_zh=verdict_zh(verdict),
+        asked_on=asked,
+        last_status=last_status,
+        match=m,
+        candidates=candidates,
+        candidates_total=total,
+        registration=reg,
+        registrant=registrant_on(reader, rid, details),
+        authority=authority_on(reader, rid, asked),
+        media=media_on(reader, rid, asked),
+        licence=licence,
+        period=period,
+        basis=basis,
+        decisions=decisions,
+        penalties=penalties,
+        warnings=warnings,
+        notes=notes,
+        **base,
+    )
+
+
+def _day(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _basis(reader: Reader, period: a.Period | None) -> a.Basis | None:
+    """The legal ground of the status: a deemed renewal's timely application (Art. 10), a
+    cancellation's ground (Art. 9), a withdrawal's, annulment's or revocation's basis."""
+    if period is None or period.decision_id is None or period.status in ("valid", "expired"):
+        return None
+    d = reader.one(
+        "SELECT id, kind, application_date, cancellation_ground, legal_basis, decision_date"
+        " FROM decisions WHERE id = ?",
+        [period.decision_id],
+    )
+    if d is None:
+        return None
+    if period.status == "deemed_renewal":
+        applied = _day(d["application_date"])
+        text = (
+            f"已于{applied.isoformat() if applied else '有效期届满三十日前'}申请延续，"
+            f"登记机关在有效期届满前未作决定，视为准予延续（《广告发布登记管理规定》第十条）；"
+            f"延续决定于{d['decision_date']}作出。"
+        )
+        return a.Basis(
+            kind="deemed_renewal", text=text, decision_id=d["id"], renewal_applied_on=applied
+        )
+    if d["kind"] == "cancellation":
+        ground = d["cancellation_ground"]
+        text = (
+            f"注销情形：{zh('cancellation_ground', ground)}"
+            if ground
+            else "注销情形：来源数据未载明"
+        )
+        return a.Basis(
+            kind="cancellation", text=text, decision_id=d["id"], cancellation_ground=ground
+        )
+    text = f"{zh('decision_kind', d['kind'])}，法律依据：{d['legal_basis'] or '来源数据未载明'}"
+    return a.Basis(kind=d["kind"], text=text, decision_id=d["id"], legal_basis=d["legal_basis"])
+
+
+def _warnings(
+    reader: Reader,
+    ref: a.ReleaseRef,
+    day: date,
+    asked: date,
+    verdict: str,
+    licence: a.LicenceWindow | None,
+    details: dict[str, Any] | None,
+    penalties: list[a.PenaltyRef],
+) -> list[a.Warning]:
+    out: list[a.Warning] = []
+    if penalties:
+        out.append(
+            a.Warning(
+                code="penalties_in_publicity",
+                message=f"该登记单位有{len(penalties)}项行政处罚在{ref.as_of.isoformat()}处于公示期内。",
+            )
+        )
+    if day < ref.as_of:
+        out.append(
+            a.Warning(
+                code="penalties_as_of_release",
+                message=f"处罚信息为本版本截止日{ref.as_of.isoformat()}仍在公示期内者；"
+                "此前已届满停止公示的处罚不在本版本中。",
+            )
+        )
+    end = licence.valid_to if licence else None
+    if verdict in IN_FORCE and end is not None and asked <= end <= asked + EXPIRY_WARNING:
+        out.append(
+            a.Warning(
+                code="expires_soon",
+                message=f"登记有效期于{end.isoformat()}届满，距所问日期不足30日。",
+            )
+        )
+    since = _day(details.get("valid_from")) if details else None
+    if since is not None and asked - CHANGE_WARNING <= since <= asked:
+        first = reader.one(
+            "SELECT min(valid_from) AS first FROM registration_details WHERE registration_id = ?",
+            [details["registration_id"]] if details else [],
+        )
+        if first is not None and first["first"] != details.get("valid_from"):  # type: ignore[union-attr]
+            out.append(
+                a.Warning(
+                    code="details_changed",
+                    message=f"登记事项于{since.isoformat()}变更（所问日期前90日内），请核对名称等信息。",
+                )
+            )
+    return out

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..read.queries import VIEWS
 from .load import PackageError, Resource, load_tables, read_package
 from .search_index import build_search_index
 
@@ -28,60 +29,20 @@ from .search_index import build_search_index
 # leading columns serve too: status_periods' (registration_id, valid_from) primary key
 # is the interval index for "status on a date", registration_details' likewise.
 INDEXES: dict[str, tuple[str, ...]] = {
-    "publishers": ("credit_code", "sponsor_credit_code", "name"),
+    "publishers": ("credit_code", "sponsor_credit_code", "name", "sponsor_name"),
     "registrations": ("publisher_id", "authority_code", "registration_number"),
-    "media": ("registration_id", "publisher_id", "cn_number", "issn", "name"),
+    "media": ("registration_id", "publisher_id", "cn_number", "issn", "name", "frequency",
+              "channel"),
+    "medium_names": ("name",),
+    "registration_details": ("publisher_name",),
+    "authority_names": ("name",),
     "decisions": ("registration_id, decision_date", "authority_code, decision_date",
                   "publisher_id", "notice_id", "decision_number", "decision_date"),
     "notices": ("authority_code, publication_date",),
-    "penalties": ("party_credit_code, decision_date", "publisher_id",
+    "penalties": ("party_credit_code, decision_date", "publisher_id, decision_date",
                   "authority_code, decision_date"),
     "anomalies": ("registration_id", "decision_id"),
 }  # fmt: skip
-
-
-# Today in China (UTC+8 all year): register dates are Beijing dates, date('now') is UTC.
-TODAY = "date('now', '+8 hours')"
-VIEWS: dict[str, tuple[tuple[str, ...], str, str]] = {
-    "current_status": (
-        ("registrations", "status_periods", "publishers", "authorities"),
-        "Each registration's status today, Beijing time (the period containing today)",
-        """SELECT r.id AS registration_id, r.registration_number,
-       r.publisher_id, p.name AS publisher_name,
-       r.authority_code, a.name AS authority_name,
-       coalesce(s.status, 'not_registered') AS status,
-       s.valid_from AS status_from, s.valid_to AS status_to, s.decision_id,
-       {today} AS as_of
-FROM registrations AS r
-LEFT JOIN status_periods AS s ON s.registration_id = r.id
-     AND s.valid_from = (SELECT max(valid_from) FROM status_periods
-                         WHERE registration_id = r.id AND valid_from <= {today})
-     AND (s.valid_to IS NULL OR s.valid_to >= {today})
-LEFT JOIN publishers AS p ON p.id = r.publisher_id
-LEFT JOIN authorities AS a ON a.division_code = r.authority_code""",
-    ),
-    "registration_overview": (
-        ("registrations", "status_periods", "publishers", "authorities", "media", "decisions"),
-        "One row per registration: publisher, authority, media, decisions, status today",
-        """SELECT r.id AS registration_id, r.registration_number,
-       r.authority_code, a.name AS authority_name, a.level AS authority_level,
-       r.publisher_id, p.name AS publisher_name, p.kind AS publisher_kind, p.credit_code,
-       r.granted_on, r.valid_from, r.valid_to,
-       (SELECT count(*) FROM media AS m WHERE m.registration_id = r.id) AS media_count,
-       (SELECT group_concat(name, '、') FROM (SELECT name FROM media AS m
-            WHERE m.registration_id = r.id ORDER BY name)) AS media_names,
-       (SELECT count(*) FROM decisions AS d WHERE d.registration_id = r.id) AS decision_count,
-       (SELECT max(decision_date) FROM decisions AS d
-            WHERE d.registration_id = r.id) AS last_decision_date,
-       coalesce((SELECT s.status FROM status_periods AS s
-            WHERE s.registration_id = r.id AND s.valid_from <= {today}
-              AND (s.valid_to IS NULL OR s.valid_to >= {today})
-            ORDER BY s.valid_from DESC LIMIT 1), 'not_registered') AS current_status
-FROM registrations AS r
-LEFT JOIN publishers AS p ON p.id = r.publisher_id
-LEFT JOIN authorities AS a ON a.division_code = r.authority_code""",
-    ),
-}
 
 
 # ---- indexes, views, labels --------------------------------------------------------
@@ -103,11 +64,34 @@ def create_indexes(db: Database) -> list[str]:
     return made
 
 
+def write_release_info(db: Database, desc: dict[str, Any]) -> None:
+    """``release_info``: one row of what the release is and what "now" means in it (the
+    horizon: its as-of date capped at the regime's end), from the package descriptor."""
+    facts = desc.get("adreg:release") or {}
+    row = {
+        "name": desc.get("name"),
+        "title": desc.get("title"),
+        "version": desc.get("version"),
+        "created": desc.get("created"),
+        "as_of": facts.get("as_of"),
+        "regime_start": facts.get("regime_start"),
+        "regime_end": facts.get("regime_end"),
+        "horizon": facts.get("horizon"),
+        "penalty_publicity_rule": facts.get("penalty_publicity_rule"),
+        "penalty_publicity_rule_title": facts.get("penalty_publicity_rule_title"),
+    }
+    db.table("release_info").create({k: str for k in row}, pk="name")
+    db.conn.execute(
+        f"INSERT INTO release_info ({', '.join(row)}) VALUES ({', '.join('?' * len(row))})",
+        list(row.values()),
+    )
+
+
 def create_views(db: Database) -> list[str]:
     made = []
     for name, (needs, _, sql) in VIEWS.items():
         if all(db.table(t).exists() for t in needs):
-            db.create_view(name, sql.replace("{today}", TODAY), replace=True)
+            db.create_view(name, sql, replace=True)
             made.append(name)
     return made
 
@@ -172,7 +156,7 @@ def build_database(
     A foreign-key violation is an error unless ``check_foreign_keys`` is false.
     """
     started = time.perf_counter()
-    _, resources = read_package(package_dir)
+    desc, resources = read_package(package_dir)
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
@@ -200,6 +184,7 @@ def build_database(
                 search_rows = build_search_index(db.conn)
             t = lap("search", t)
             with transaction(db):
+                write_release_info(db, desc)
                 views = create_views(db)
                 write_labels(db, resources, loaded["rows"])
             violations = db.execute("PRAGMA foreign_key_check").fetchall()

@@ -5,8 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..read.status import STATUS_ON_SQL
-from .database import VIEWS
+from ..read.queries import STATUS_ON, VIEWS
 from .load import read_package
 from .search_index import SEARCH_COLUMNS
 
@@ -57,7 +56,7 @@ def datasette_metadata(package_dir: Path, database: str = "adreg") -> dict[str, 
                 "queries": {
                     "status_on": {
                         "title": "登记在某日的状态 Status of a registration on a date",
-                        "sql": STATUS_ON_SQL,
+                        "sql": STATUS_ON,
                     }
                 },
             }

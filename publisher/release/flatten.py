@@ -1,30 +1,35 @@
 """Flatten: the ingested log, its derivation and compliance facts → the published table rows.
 
-Every row type comes from :mod:`publisher.release.tables`. Records published after the
-release's as-of date, and penalties out of publicity on it, stay out.
+Every row type comes from :mod:`publisher.release.tables`. Records decided after the
+release's as-of date, and penalties out of publicity on it (the rule set in force on that
+date, :mod:`publisher.law`), stay out and are counted ``excluded`` in the ledger.
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import msgspec
 
+from .. import vocabulary
 from ..derive import Derived, registration_id
-from ..derive.compliance import decision_timing, in_publicity, penalty_timing
+from ..derive.compliance import decision_timing, penalty_timing
 from ..derive.notices import build_notices
 from ..ingest import IngestResult
-from ..model import Decision, Penalty, Provenance
+from ..law import PublicityRule, publicity
+from ..model import Authority, Decision, Penalty, Provenance
 from .tables import (
     AnomalyRow,
+    AuthorityNameRow,
     AuthorityRow,
     DecisionChangeRow,
     DecisionRow,
     DetailPeriodRow,
     LedgerRow,
+    MediumNameRow,
     MediumRow,
     NoticeRow,
     PenaltyRow,
@@ -32,7 +37,11 @@ from .tables import (
     RegistrationRow,
     Row,
     StatusPeriodRow,
+    VocabularyRow,
 )
+
+# Rows of a registration's other tables, made with it: media and their names.
+Made = dict[str, Any]
 
 
 def publisher_id(d: Decision) -> str:
@@ -74,9 +83,15 @@ def _publishers(decisions: list[Decision]) -> list[Row]:
     return rows
 
 
-def _registrations(derived: Derived) -> tuple[list[Row], list[Row]]:
+def medium_id(registration_id: str, medium_type: str, name: str) -> str:
+    """A medium's id: its registration, type and current name."""
+    return "M" + hashlib.sha1(f"{registration_id}|{medium_type}|{name}".encode()).hexdigest()[:16]
+
+
+def _registrations(derived: Derived) -> tuple[list[Row], list[Row], list[Row]]:
     regs: list[Row] = []
     media: list[Row] = []
+    names: list[Row] = []
     for r in derived.registrations:
         pid = r.id.split("-", 1)[1]
         regs.append(
@@ -87,16 +102,25 @@ def _registrations(derived: Derived) -> tuple[list[Row], list[Row]]:
                 registration_number=r.registration_number,
                 granted_on=r.granted_on,
                 grant_decision_id=r.grant_decision_id,
-                valid_from=r.valid_from,
-                valid_to=r.valid_to,
+                ended_on=r.ended_on,
+                end_kind=r.end_kind,  # type: ignore[arg-type]  # a terminal DecisionKind
+                end_decision_id=r.end_decision_id,
             )
         )
         seen = set()
-        for m in r.media:
-            mid = "M" + hashlib.sha1(f"{r.id}|{m.type}|{m.name}".encode()).hexdigest()[:16]
+        for i, m in enumerate(r.media):
+            mid = medium_id(r.id, m.type, m.name)
             if mid in seen:
                 continue
             seen.add(mid)
+            history = r.media_names[i] if i < len(r.media_names) else [(r.granted_on, m.name)]
+            for k, (since, name) in enumerate(history):
+                until = history[k + 1][0] - timedelta(days=1) if k + 1 < len(history) else None
+                if until is not None and until < since:
+                    continue
+                names.append(
+                    MediumNameRow(medium_id=mid, valid_from=since, name=name, valid_to=until)
+                )
             media.append(
                 MediumRow(
                     id=mid,
@@ -113,7 +137,7 @@ def _registrations(derived: Derived) -> tuple[list[Row], list[Row]]:
                     licence_valid_to=m.licence_valid_to,
                 )
             )
-    return regs, media
+    return regs, media, names
 
 
 def _decisions(
@@ -143,6 +167,7 @@ def _decisions(
             application_date=d.application_date,
             acceptance_date=d.acceptance_date,
             publication_date=d.publication_date,
+            notice_number=d.notice_number,
             media_names="、".join(m.name for m in d.media) or None,
             cancellation_ground=d.cancellation_ground,
             legal_basis=d.legal_basis,
@@ -168,12 +193,11 @@ def _decisions(
             )
 
 
-def _penalties(penalties: list[Penalty], as_of: date, publishers: set[str]) -> list[Row]:
+def _penalties(penalties: list[Penalty], rule: PublicityRule, publishers: set[str]) -> list[Row]:
+    """The penalties in the release (``in_release`` chose them), with their publicity."""
     rows: list[Row] = []
     for p in penalties:
-        if not in_publicity(p, as_of):
-            continue
-        t = penalty_timing(p)
+        t = penalty_timing(p, rule)
         rows.append(
             PenaltyRow(
                 id=p.id,
@@ -195,6 +219,7 @@ def _penalties(penalties: list[Penalty], as_of: date, publishers: set[str]) -> l
                 workdays_to_publication=t.workdays_to_publication,
                 publication_late=t.publication_late,
                 publicity_end=t.publicity_end,
+                publicity_rule=rule.id,
                 withheld_fields=";".join(p.withheld_fields) or None,
                 original=original_text(p.original),
                 sources=sources_text(p.provenance),
@@ -203,17 +228,49 @@ def _penalties(penalties: list[Penalty], as_of: date, publishers: set[str]) -> l
     return rows
 
 
-def in_release(result: IngestResult, as_of: date) -> tuple[list[Decision], list[Penalty]]:
-    """Decisions and penalties made by the as-of date, in date order."""
-    decisions = sorted(
-        (d for d in result.decisions.values() if d.decision_date <= as_of),
-        key=lambda d: (d.decision_date, d.id),
-    )
-    penalties = sorted(
-        (p for p in result.penalties.values() if p.decision_date <= as_of),
-        key=lambda p: (p.decision_date, p.id),
-    )
-    return decisions, penalties
+Excluded = list[tuple[str, str, list[Provenance]]]
+
+
+def in_release(
+    result: IngestResult, as_of: date, rule: PublicityRule
+) -> tuple[list[Decision], list[Penalty], Excluded]:
+    """Decisions made by the as-of date and penalties in publicity on it (``rule``), in date
+    order, and what is left out: (record id, reason, provenance) for the ledger."""
+    excluded: Excluded = []
+    decisions = []
+    for d in result.decisions.values():
+        if d.decision_date <= as_of:
+            decisions.append(d)
+        else:
+            excluded.append((d.id, "decided_after_as_of", d.provenance))
+    penalties = []
+    for p in result.penalties.values():
+        why = publicity(p, as_of, rule)
+        if why is None:
+            penalties.append(p)
+        else:
+            excluded.append((p.id, why, p.provenance))
+    decisions.sort(key=lambda d: (d.decision_date, d.id))
+    penalties.sort(key=lambda p: (p.decision_date, p.id))
+    return decisions, penalties, excluded
+
+
+def _authority_names(authorities: dict[str, Authority]) -> list[Row]:
+    rows: list[Row] = []
+    for a in sorted(authorities.values(), key=lambda a: a.division_code):
+        for n in a.names or []:
+            rows.append(
+                AuthorityNameRow(
+                    division_code=a.division_code,
+                    name=n.name,
+                    valid_from=n.valid_from,
+                    valid_to=n.valid_to,
+                    source=n.source or None,
+                )
+            )
+        if not a.names:
+            rows.append(AuthorityNameRow(division_code=a.division_code, name=a.name))
+    return rows
 
 
 def flatten(
@@ -221,7 +278,7 @@ def flatten(
     decisions: list[Decision],
     penalties: list[Penalty],
     derived: Derived,
-    as_of: date,
+    rule: PublicityRule,
 ) -> dict[str, Callable[[], Iterable[Row]]]:
     """Each resource's rows, made when asked for, in the order of ``tables.RESOURCES``.
 
@@ -240,7 +297,10 @@ def flatten(
                 id=n.id,
                 notice_number=n.notice_number,
                 authority_code=n.authority_code,
+                authority_name=n.authority_name,
                 publication_date=n.publication_date,
+                publication_date_imputed=n.publication_date_imputed,
+                compiled=n.compiled,
                 title=n.title,
                 decision_count=len(n.decision_ids),
                 body=n.body,
@@ -259,10 +319,14 @@ def flatten(
         return _decisions(decisions, derived, made.pop("notice_of"), changes)
 
     def registrations() -> list[Row]:
-        rows, made["media"] = _registrations(derived)
+        rows, made["media"], made["medium_names"] = _registrations(derived)
         return rows
 
     return {
+        "vocabulary": lambda: [
+            VocabularyRow(list=name, code=code, zh=zh, en=en, basis=basis or None)
+            for name, code, zh, en, basis in vocabulary.rows()
+        ],
         "authorities": lambda: [
             AuthorityRow(
                 division_code=a.division_code,
@@ -274,7 +338,9 @@ def flatten(
         ],
         "publishers": publishers,
         "registrations": registrations,
+        "authority_names": lambda: _authority_names(result.authorities),
         "media": lambda: made.pop("media"),
+        "medium_names": lambda: made.pop("medium_names"),
         "notices": notices,
         "decisions": decision_rows,
         "status_periods": lambda: (
@@ -299,11 +365,13 @@ def flatten(
                 address=p.address,
                 sponsor_name=p.sponsor_name,
                 media_names="、".join(p.media_names) or None,
+                licence_valid_from=p.licence_valid_from,
+                licence_valid_to=p.licence_valid_to,
             )
             for p in derived.detail_periods
         ),
         "decision_changes": lambda: made.pop("changes"),
-        "penalties": lambda: _penalties(penalties, as_of, made.pop("publisher_ids")),
+        "penalties": lambda: _penalties(penalties, rule, made.pop("publisher_ids")),
         "anomalies": lambda: [
             AnomalyRow(
                 code=a.code,
@@ -323,6 +391,7 @@ def flatten(
                 merged=f.counts.merged,
                 withheld=f.counts.withheld,
                 rejected=f.counts.rejected,
+                excluded=f.counts.excluded,
             )
             for s in result.ledger.sources
             for f in s.files

@@ -278,12 +278,15 @@ def write_package(
     description: str = "",
     licenses: list[dict[str, str]] | None = None,
     contributors: list[dict[str, Any]] | None = None,
+    release: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """Write ``<resource>.csv`` for every table, then ``datapackage.json``; return it.
 
     Rows are streamed (any iterable will do); bytes and sha256 are taken from the bytes
     as written. Every resource a written one refers to must be among ``tables``. The
-    rows are not checked here: run :func:`check_tables` first.
+    rows are not checked here: run :func:`check_tables` first. ``release`` (the as-of
+    date, the regime's dates, the horizon and the rule sets applied) is kept in the
+    descriptor as ``adreg:release``, so the package alone says what it is as of.
     """
     if unknown := set(tables) - set(t.RESOURCE):
         raise ValueError(f"unknown resources: {sorted(unknown)}")
@@ -333,6 +336,8 @@ def write_package(
         "contributors": contributors,
         "resources": resources,
     }
+    if release:
+        descriptor["adreg:release"] = release  # as-of date, horizon, rules: what "now" means
     if not description:
         del descriptor["description"]
     if contributors is None:

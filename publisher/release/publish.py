@@ -20,6 +20,8 @@ from ..derive import DEFAULT_REGIME_END, derive
 from ..errors import UserError
 from ..ingest import IngestResult, ingest
 from ..ingest.config import decode_yaml
+from ..ingest.ledger import LedgerWriter
+from ..law import law
 from ..model import Base
 from .checks import CheckedStream
 from .database import build_database
@@ -137,18 +139,21 @@ def _build(
     say("ingest")
     result = ingest(sources, progress=progress, stage=build / ".log")
     # The ledger's row lists go to disk now and leave memory: a million-row run holds
-    # millions of them, and nothing after this step reads them.
-    result.ledger.write(build / "ledger.json")
-    result.ledger.rows = []
-    result.ledger.withheld_values = []
-    decisions, penalties = in_release(result, as_of)
+    # millions of them; they come back as ledger.json is written.
+    ledger = LedgerWriter(result.ledger)
+    ledger.stage(build / ".ledger-rows")
+    rule = law().publicity_rule(as_of)
+    decisions, penalties, excluded = in_release(result, as_of, rule)
+    ledger.exclude(excluded)
+    del excluded
+    ledger.write(build / "ledger.json")
     result.close()  # every record is made: the staged log goes before the build is checked
     result.decisions.clear()  # the list holds them now; flatten lets each go once flattened
     result.penalties.clear()
     say("derive")
-    derived = derive(decisions, regime_end=config.regime_end)
+    derived = derive(decisions, regime_end=config.regime_end, as_of=as_of)
     # Each table is made, checked and written in turn, then let go (see flatten).
-    tables = CheckedStream(flatten(result, decisions, penalties, derived, as_of))
+    tables = CheckedStream(flatten(result, decisions, penalties, derived, rule))
     del decisions, penalties
     created = now()
     package = build / "datapackages" / config.name
@@ -165,6 +170,7 @@ def _build(
             for s in result.ledger.sources
         ],
         description=config.description + f" As of {as_of.isoformat()}.",
+        release=release_facts(config, as_of),
     )
     del derived
     say("check")
@@ -218,6 +224,19 @@ def _build(
         ),
     )
     return result, counts, text
+
+
+def release_facts(config: PublishConfig, as_of: date) -> dict[str, str]:
+    """What a release says "now" is: its as-of date, capped at the regime's end."""
+    rule = law().publicity_rule(as_of)
+    return {
+        "as_of": as_of.isoformat(),
+        "regime_start": law().regime.start.isoformat(),
+        "regime_end": config.regime_end.isoformat(),
+        "horizon": min(as_of, config.regime_end).isoformat(),
+        "penalty_publicity_rule": rule.id,
+        "penalty_publicity_rule_title": rule.title,
+    }
 
 
 def _package_of(release: Path, name: str) -> Path | None:

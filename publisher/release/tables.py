@@ -24,7 +24,9 @@ from ..model import (
     Violation,
 )
 
-Status = Literal["valid", "deemed_renewal", "expired", "cancelled", "revoked", "withdrawn"]
+Status = Literal[
+    "valid", "deemed_renewal", "expired", "cancelled", "withdrawn", "annulled", "revoked"
+]
 
 CREDIT_CODE = r"^[0-9A-HJ-NPQRTUWXY]{2}[0-9]{6}[0-9A-HJ-NPQRTUWXY]{10}$"
 DIVISION = r"^[0-9]{6}$"
@@ -57,9 +59,21 @@ class AuthorityRow(Row, kw_only=True):
     """Registration authorities (登记机关), county level or above."""
 
     division_code: DivisionCode
-    name: Annotated[str, f("登记机关", "Name of the registration authority")]
+    name: Annotated[str, f("登记机关", "Name of the registration authority, as now")]
     level: Annotated[AuthorityLevel, f("层级", "Administrative level")]
     division_name: Annotated[str | None, f("行政区划", "Name of the division (GB/T 2260)")] = None
+
+
+class AuthorityNameRow(Row, kw_only=True):
+    """Names of each authority over time (e.g. 工商行政管理局 → 市场监督管理局, 2018 reform)."""
+
+    division_code: DivisionCode
+    name: Annotated[str, f("登记机关名称", "Name in use during the period")]
+    valid_from: Annotated[date | None, f("起始日期", "First day; empty: from before the data")] = (
+        None
+    )
+    valid_to: Annotated[date | None, f("截止日期", "Last day; empty: still in use")] = None
+    source: Annotated[str | None, f("依据", "Where the renaming is documented")] = None
 
 
 class PublisherRow(Row, kw_only=True):
@@ -82,16 +96,25 @@ class PublisherRow(Row, kw_only=True):
 
 
 class RegistrationRow(Row, kw_only=True):
-    """Registrations: one per publisher and authority, with the validity of the media licence it rests on (Art. 7)."""
+    """Registrations: one per registrant and authority, from its grant to its terminal decision. Status on a date: status_periods; licence window in force: registration_details."""
 
     id: Id
     authority_code: DivisionCode
     publisher_id: Annotated[str, f("广告发布单位标识", "Publisher (registrant) id")]
     registration_number: Annotated[str | None, f("登记证号", "Registration number")] = None
-    granted_on: Annotated[date | None, f("登记日期", "Date of the grant decision")] = None
+    granted_on: Annotated[date | None, f("准予登记日期", "Date of the grant decision")] = None
     grant_decision_id: Annotated[str | None, f("准予登记决定", "Grant decision id")] = None
-    valid_from: Annotated[date | None, f("有效期起", "Validity start (= media licence)")] = None
-    valid_to: Annotated[date | None, f("有效期至", "Validity end (= media licence, Art. 7)")] = None
+    ended_on: Annotated[
+        date | None, f("终止日期", "Date of the terminal decision; empty: none on record")
+    ] = None
+    end_kind: Annotated[
+        DecisionKind | None,
+        f(
+            "终止方式",
+            "Kind of the terminal decision: cancellation, withdrawal, annulment or revocation",
+        ),
+    ] = None
+    end_decision_id: Annotated[str | None, f("终止决定", "Terminal decision id")] = None
 
 
 class MediumRow(Row, kw_only=True):
@@ -111,14 +134,30 @@ class MediumRow(Row, kw_only=True):
     licence_valid_to: Annotated[date | None, f("许可证有效期至", "Licence validity end")] = None
 
 
+class MediumNameRow(Row, kw_only=True):
+    """Every name of each medium over time: current and former names, for lookups by a former name."""
+
+    medium_id: Annotated[str, f("媒介标识", "Medium id")]
+    valid_from: Annotated[date, f("起始日期", "First day of the name on the registration")]
+    name: Annotated[str, f("媒介名称", "Name of the medium during the period")]
+    valid_to: Annotated[date | None, f("截止日期", "Last day; empty: the current name")] = None
+
+
 class StatusPeriodRow(Row, kw_only=True):
-    """Status of each registration over time, derived from the decision log: one row per run of days."""
+    """Status of each registration over time, derived from the decision log: one row per run of days, up to the release's horizon (the regime end or the as-of date, whichever is earlier)."""
 
     registration_id: Annotated[str, f("登记标识", "Registration id")]
     status: Annotated[Status, f("状态", "Status during the period")]
     valid_from: Annotated[date, f("起始日期", "First day of the period")]
-    valid_to: Annotated[date | None, f("截止日期", "Last day of the period; empty: open")] = None
-    decision_id: Annotated[str | None, f("依据决定", "Decision that began the period")] = None
+    valid_to: Annotated[date, f("截止日期", "Last day of the period (at most the horizon)")]
+    decision_id: Annotated[
+        str | None,
+        f(
+            "依据决定",
+            "Decision that began the period; for a deemed renewal the renewal whose timely "
+            "application is its basis (Art. 10); empty for an expiry",
+        ),
+    ] = None
 
 
 class DetailPeriodRow(Row, kw_only=True):
@@ -134,10 +173,16 @@ class DetailPeriodRow(Row, kw_only=True):
     address: Annotated[str | None, f("住所", "Business address")] = None
     sponsor_name: Annotated[str | None, f("主办单位", "Sponsor")] = None
     media_names: Annotated[str | None, f("发布媒介", "Media covered, joined by 、")] = None
+    licence_valid_from: Annotated[
+        date | None, f("许可证有效期起", "Start of the media licence in force (Art. 7)")
+    ] = None
+    licence_valid_to: Annotated[
+        date | None, f("许可证有效期至", "End of the media licence in force: the validity end")
+    ] = None
 
 
 class DecisionRow(Row, kw_only=True):
-    """Published registration decisions (grant, change, renewal, cancellation, revocation, withdrawal)."""
+    """Published registration decisions (grant, change, renewal, cancellation, annulment, revocation)."""
 
     id: Id
     decision_number: Annotated[str, f("决定书文号", "Decision number as published")]
@@ -156,6 +201,9 @@ class DecisionRow(Row, kw_only=True):
     application_date: Annotated[date | None, f("申请日期", "Application date")] = None
     acceptance_date: Annotated[date | None, f("受理日期", "Acceptance date")] = None
     publication_date: Annotated[date | None, f("公布日期", "Publication date")] = None
+    notice_number: Annotated[
+        str | None, f("公告编号", "Number of the notice that published it, as the source gives it")
+    ] = None
     media_names: Annotated[str | None, f("发布媒介", "Media covered, joined by 、")] = None
     cancellation_ground: Annotated[
         CancellationGround | None, f("注销情形", "Article 9 ground of a cancellation")
@@ -191,15 +239,24 @@ class DecisionChangeRow(Row, kw_only=True):
 
 
 class NoticeRow(Row, kw_only=True):
-    """Notices (公告): one authority, one publication date, one or more decisions (Art. 16)."""
+    """Notices (公告): one authority, one publication date, one or more decisions (Art. 16). A notice whose number no source gives is compiled by adreg and says so."""
 
-    id: Id
-    notice_number: Annotated[str, f("公告编号", "Notice number")]
+    id: Annotated[str, f("公告标识", "adreg's id for the notice (adreg-…), not an official number")]
     authority_code: DivisionCode
+    authority_name: Annotated[str, f("登记机关", "Authority's name on the publication date")]
     publication_date: Annotated[date, f("公告日期", "Publication date")]
+    publication_date_imputed: Annotated[
+        bool, f("公告日期系推定", "True: no source gives it; the decision date is used")
+    ]
+    compiled: Annotated[
+        bool, f("adreg汇编", "True: adreg grouped these decisions; no source gives the notice")
+    ]
     title: Annotated[str, f("标题", "Notice title")]
     decision_count: Annotated[int, f("决定数", "Decisions in the notice", ge=1)]
-    body: Annotated[str, f("公告正文", "Notice text as published (Art. 16), in Chinese")]
+    body: Annotated[str, f("公告正文", "Notice text (Art. 16), in Chinese")]
+    notice_number: Annotated[
+        str | None, f("公告编号", "Notice number as the source gives it; empty: none given")
+    ] = None
 
 
 class PenaltyRow(Row, kw_only=True):
@@ -227,7 +284,12 @@ class PenaltyRow(Row, kw_only=True):
     publication_late: Annotated[bool | None, f("逾期公示", "Published after 20 working days")] = (
         None
     )
-    publicity_end: Annotated[date | None, f("公示截止", "Last day of publicity")] = None
+    publicity_end: Annotated[
+        date | None, f("公示截止", "Last day of publicity; empty: the rule sets no end")
+    ] = None
+    publicity_rule: Annotated[
+        str | None, f("公示规则", "Rule set that decides the publicity (see law.yml)")
+    ] = None
     withheld_fields: Annotated[str | None, f("已屏蔽字段", "Fields withheld")] = None
     original: Annotated[str | None, f("原始值", "Original texts (JSON)")] = None
     sources: Annotated[str, f("来源", "Provenance")] = ""
@@ -253,6 +315,19 @@ class LedgerRow(Row, kw_only=True):
     merged: Annotated[int, f("合并", "Rows merged into another", ge=0)]
     withheld: Annotated[int, f("不予公布", "Rows withheld", ge=0)]
     rejected: Annotated[int, f("拒收", "Rows rejected", ge=0)]
+    excluded: Annotated[
+        int, f("本版本不含", "Rows read and valid but not in this release (as-of date)", ge=0)
+    ]
+
+
+class VocabularyRow(Row, kw_only=True):
+    """Every code the data uses, with its Chinese label and English name: code list → code → 中文."""
+
+    list: Annotated[str, f("代码表", "Code list (decision_kind, status, …)")]
+    code: Annotated[str, f("代码", "Code as it stands in the data")]
+    zh: Annotated[str, f("中文", "Chinese label")]
+    en: Annotated[str, f("英文", "English name")]
+    basis: Annotated[str | None, f("依据", "Article it rests on")] = None
 
 
 class Resource(msgspec.Struct, frozen=True):
@@ -264,7 +339,15 @@ class Resource(msgspec.Struct, frozen=True):
 
 
 RESOURCES: tuple[Resource, ...] = (
+    Resource("vocabulary", "代码表", VocabularyRow, ("list", "code")),
     Resource("authorities", "登记机关", AuthorityRow, ("division_code",)),
+    Resource(
+        "authority_names",
+        "登记机关名称沿革",
+        AuthorityNameRow,
+        ("division_code", "name"),
+        (("division_code", "authorities", "division_code"),),
+    ),
     Resource("publishers", "广告发布单位", PublisherRow, ("id",)),
     Resource(
         "registrations",
@@ -282,6 +365,13 @@ RESOURCES: tuple[Resource, ...] = (
         MediumRow,
         ("id",),
         (("registration_id", "registrations", "id"), ("publisher_id", "publishers", "id")),
+    ),
+    Resource(
+        "medium_names",
+        "媒介名称沿革",
+        MediumNameRow,
+        ("medium_id", "valid_from"),
+        (("medium_id", "media", "id"),),
     ),
     Resource(
         "notices",

@@ -128,8 +128,8 @@ HEFEI = SourceSpec(
             "ground": "ceased_publishing",
         },
         {"kind": "radio", "licence_end": B, "end": "cancellation", "ground": "expired_not_renewed"},
-        {"kind": "newspaper", "end": "withdrawal", "cross": True},
-        {"kind": "periodical", "end": "revocation"},
+        {"kind": "newspaper", "end": "revocation", "cross": True},
+        {"kind": "periodical", "end": "annulment"},
         {"kind": "tv", "bad_code": True, "licence_end": B},
         {"kind": "newspaper", "penalties": ("warning", "fine"), "changes": 1},
         {

@@ -273,7 +273,7 @@ P = date(2018, 12, 31)  # a print licence cycle
 GROUND_TEXT = {
     "expired_not_renewed": ("有效期届满且未申请延续", "有效期届满未申请延续"),
     "legal_person_terminated": ("法人资格依法终止",),
-    "registration_revoked": ("登记依法被撤回、撤销或者吊销", "依法被撤回、撤销或者吊销"),
+    "withdrawn_annulled_or_revoked": ("登记依法被撤回、撤销或者吊销", "依法被撤回、撤销或者吊销"),
     "conditions_not_met": ("不具备第四条规定的条件", "情况发生变化不具备登记条件"),
     "ceased_publishing": ("停止从事广告发布", "停止广告发布业务"),
     "other": ("依法应当注销的其他情形", "其他"),
@@ -282,7 +282,7 @@ PENALTY_KINDS = {
     "warning": ("警告",),
     "fine": ("罚款",),
     "confiscation": ("没收广告费用", "没收违法所得"),
-    "withdrawal": ("吊销广告发布登记",),
+    "registration_revocation": ("吊销广告发布登记",),
     "public_reprimand": ("通报批评",),
 }
 
@@ -296,7 +296,7 @@ def label_tables(
     **more: dict[str, tuple[str, ...]],
 ) -> dict[str, dict[str, tuple[str, ...]]]:
     """An export's labels per field: our value → its usual label, then its alternatives."""
-    kinds = ("grant", "change", "renewal", "cancellation", "revocation", "withdrawal", "refusal")
+    kinds = ("grant", "change", "renewal", "cancellation", "annulment", "revocation", "refusal")
     return {
         "kind": dict(zip(kinds, kind, strict=True)),
         "publisher_kind": dict(

@@ -28,8 +28,8 @@ INFIX = {
     "change": "变",
     "renewal": "延",
     "cancellation": "注",
-    "revocation": "撤",
-    "withdrawal": "吊",
+    "annulment": "撤",
+    "revocation": "吊",
     "refusal": "不",
 }
 _REG = "《广告发布登记管理规定》"
@@ -38,8 +38,8 @@ BASIS = {
     "change": _REG + "第八条",
     "renewal": _REG + "第十条",
     "cancellation": _REG + "第九条",
-    "revocation": "《中华人民共和国行政许可法》第六十九条、" + _REG + "第十五条",
-    "withdrawal": "《中华人民共和国广告法》第五十五条、" + _REG + "第十四条",
+    "annulment": "《中华人民共和国行政许可法》第六十九条、" + _REG + "第十五条",
+    "revocation": "《中华人民共和国广告法》第五十五条、" + _REG + "第十四条",
     "refusal": _REG + "第四条、第五条",
 }
 REMARKS = {
@@ -47,8 +47,8 @@ REMARKS = {
     "change": ("变更事项已核实", "换发登记信息"),
     "renewal": ("按期申请延续", "换发新证后延续"),
     "cancellation": ("已缴回登记材料", "申请人主动申请注销"),
-    "revocation": ("依法撤销",),
-    "withdrawal": ("依法吊销，已抄告登记机关",),
+    "annulment": ("依法撤销",),
+    "revocation": ("依法吊销，已抄告登记机关",),
     "refusal": ("申请材料不齐全，经告知未补正", "未配备广告审查人员"),
 }
 GROUNDS = (
@@ -99,9 +99,9 @@ class Plan:
     licence_end: date | None = None
     changes: int = 0
     renewal: str = "on_time"  # on_time | deemed | late | none
-    end: str = ""  # "" | cancellation | revocation | withdrawal
+    end: str = ""  # "" | cancellation | annulment | revocation
     ground: str = ""
-    cross: bool = False  # withdrawn by the parent authority (Art. 14)
+    cross: bool = False  # revoked by the parent authority (Art. 14)
     penalties: tuple[str, ...] = ()  # warning, warning_fine, fine, confiscation, reprimand
     bad_code: bool = False
     phone_remarks: bool = False

@@ -42,9 +42,9 @@ def random_plan(rng: random.Random, area: Area, boost: float = 1.0) -> Plan:
         p.end = "cancellation"
         p.ground = rng.choices([g for g, _ in GROUNDS], [w for _, w in GROUNDS])[0]
     elif x < 0.104:
-        p.end = "revocation"
+        p.end = "annulment"
     elif x < 0.108:
-        p.end = "withdrawal"
+        p.end = "revocation"
         p.cross = r() < 0.5
     penalties = []
     for _ in range(2):  # a second penalty, years later, is rarer

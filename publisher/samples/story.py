@@ -2,7 +2,7 @@
 
 A publisher is granted a registration (maybe after a refusal), changes things,
 renews its media licences when they run out (on time, deemed under Art. 10, late
-or not at all) and may end cancelled (any Art. 9 ground), revoked or withdrawn,
+or not at all) and may end cancelled (any Art. 9 ground), annulled or revoked,
 with penalties on the way. Rows come out as dicts keyed by the field names of
 :mod:`publisher.ingest.fields`; dates are ``date`` objects and labels our vocabulary,
 so that each export can write them in its own style.
@@ -83,7 +83,7 @@ def _decision(
 
 
 def _own_motion(rng: random.Random, decided: date) -> Row:
-    """Dates of a decision nobody applied for (revocation, withdrawal)."""
+    """Dates of a decision nobody applied for (annulment, revocation)."""
     return {"decision_date": decided, "publication_date": decided + timedelta(rng.randint(1, 7))}
 
 
@@ -181,12 +181,14 @@ def _penalty(ctx: Context, pub: Pub, authority: str, what: str, decided: date, p
         violation = "other"
         kinds = ["public_reprimand"]
         facts = "当事人未按规定建立、健全广告业务的承接登记、审核、档案管理制度，情节轻微。"
-    else:  # confiscation, withdrawal
+    else:  # confiscation, revocation
         violation = "illegal_advertising"
         fee = rng.randrange(30, 1500) * 100
         confiscated = fee
-        fine = fee * (rng.randint(3, 5) if what == "withdrawal" else rng.randint(1, 3))
-        kinds = ["confiscation", "fine"] + (["withdrawal"] if what == "withdrawal" else [])
+        fine = fee * (rng.randint(3, 5) if what == "revocation" else rng.randint(1, 3))
+        kinds = ["confiscation", "fine"] + (
+            ["registration_revocation"] if what == "revocation" else []
+        )
         product = rng.choice(PRODUCTS)
         aired = decided - timedelta(days=rng.randint(30, 180))
         facts = (
@@ -319,16 +321,16 @@ def story(
             extras: list[Row] = [{"cancellation_ground": payload}]
             remark = _remark(rng, area, pub, "cancellation")
             decs.append(_decision(ctx, pub, own, what, dates_before(rng, when), extras, remark))
-        else:  # revocation, withdrawal
-            by = parent if plan.cross and parent and what == "withdrawal" else own
-            pen = _penalty(ctx, pub, by, "fraud" if what == "revocation" else what, when, False)
+        else:  # annulment, revocation
+            by = parent if plan.cross and parent and what == "revocation" else own
+            pen = _penalty(ctx, pub, by, "fraud" if what == "annulment" else what, when, False)
             pens.append(pen)
-            number = str(pen["decision_number"]) if what == "withdrawal" else None
+            number = str(pen["decision_number"]) if what == "revocation" else None
             remark = _remark(rng, area, pub, what)
             decs.append(_decision(ctx, pub, by, what, _own_motion(rng, when), [], remark, number))
             after = workday(when + timedelta(days=rng.randint(10, 40)))
             if after <= LAST_DAY and (by != own or rng.random() < 0.6):
-                extras = [{"cancellation_ground": "registration_revoked"}]
+                extras = [{"cancellation_ground": "withdrawn_annulled_or_revoked"}]
                 dates = dates_before(rng, after)
                 decs.append(_decision(ctx, pub, own, "cancellation", dates, extras, None))
 

@@ -112,7 +112,7 @@ HANGZHOU = SourceSpec(
         {"kind": "periodical", "end": "cancellation", "ground": "other"},
         {"kind": "newspaper", "refusal": True},
         {"kind": "periodical", "bad_code": True},
-        {"kind": "tv", "end": "withdrawal"},
+        {"kind": "tv", "end": "revocation"},
         {"kind": "newspaper", "end": "cancellation", "ground": "legal_person_terminated"},
     ),
 )
@@ -124,7 +124,7 @@ NINGBO_LOOKUPS = {
     "cancellation_ground": {
         "期满未延续": "expired_not_renewed",
         "法人终止": "legal_person_terminated",
-        "被撤销吊销": "registration_revoked",
+        "被撤销吊销": "withdrawn_annulled_or_revoked",
         "不具备条件": "conditions_not_met",
         "停止发布": "ceased_publishing",
     },
@@ -270,9 +270,9 @@ NINGBO = SourceSpec(
         {"kind": "newspaper", "penalties": ("warning", "warning_fine")},
         {"kind": "newspaper", "penalties": ("warning_fine",), "phone_facts": True},
         {"kind": "periodical", "penalties": ("fine", "confiscation"), "changes": 1},
-        {"kind": "tv", "end": "withdrawal"},
+        {"kind": "tv", "end": "revocation"},
         {"kind": "periodical", "penalties": ("reprimand",)},
-        {"kind": "newspaper", "end": "revocation"},
+        {"kind": "newspaper", "end": "annulment"},
         {"kind": "periodical", "id_remarks": True, "end": "cancellation", "ground": "other"},
     ),
 )

@@ -1,0 +1,183 @@
+"""The read side's answers as msgspec Structs: what ``verify``, the API and the site return.
+
+One shared base that rejects unknown fields; the API serves these Structs as they are,
+so its schema and the CLI's ``--json`` cannot drift apart.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import msgspec
+
+
+class Answer(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=False, kw_only=True):
+    """Base of every answer."""
+
+
+class ReleaseRef(Answer):
+    """Which release answers: cite it with the answer (version, dates, database sha256)."""
+
+    name: str
+    version: str
+    created: str
+    as_of: date
+    regime_start: date
+    regime_end: date
+    horizon: date  # "now" in this release: the as-of date, capped at the regime's end
+    database: str  # the SQLite file's name in the release
+    sha256: str
+    penalty_publicity_rule: str | None = None
+
+
+class Match(Answer):
+    """What in the release matched the query, and why."""
+
+    field: str  # medium_name, former_medium_name, publisher_name, credit_code, cn_number, …
+    value: str  # the value that matched
+    registration_id: str
+    publisher_id: str
+    medium_id: str | None = None
+    name_from: date | None = None  # a former name: the days it was in use
+    name_to: date | None = None
+
+
+class Candidate(Answer):
+    registration_id: str
+    publisher_name: str
+    authority_name: str
+    media_names: list[str]
+    status: str
+    status_zh: str
+    match: Match
+
+
+class Coverage(Answer):
+    """What the release covers: said with every answer that found nothing."""
+
+    authorities: list[str]  # "340100 合肥市市场监督管理局"
+    first_decision: date | None
+    last_decision: date | None
+    as_of: date
+
+
+class Period(Answer):
+    status: str
+    status_zh: str
+    valid_from: date
+    valid_to: date
+    decision_id: str | None = None
+
+
+class Basis(Answer):
+    """Why the status is what it is, where the law names a ground."""
+
+    kind: str  # deemed_renewal, cancellation, withdrawal, annulment, revocation
+    text: str  # in Chinese
+    decision_id: str | None = None
+    renewal_applied_on: date | None = None  # Art. 10: the timely application
+    prior_end: date | None = None  # the licence end the renewal was due by
+    cancellation_ground: str | None = None
+    legal_basis: str | None = None
+
+
+class Registrant(Answer):
+    id: str
+    name: str  # as named on the date asked
+    kind: str
+    credit_code: str | None = None
+    sponsor_name: str | None = None
+    sponsor_credit_code: str | None = None
+    legal_representative: str | None = None
+    address: str | None = None
+    current_name: str | None = None  # when it is known by another name today
+
+
+class AuthorityRef(Answer):
+    division_code: str
+    name: str  # the name in use on the date asked
+    level: str
+
+
+class MediumRef(Answer):
+    id: str
+    name: str
+    type: str
+    type_zh: str
+    frequency: str | None = None
+    channel: str | None = None
+    cn_number: str | None = None
+    issn: str | None = None
+    licence_number: str | None = None
+
+
+class LicenceWindow(Answer):
+    """The media licence in force on the date (Art. 7): the validity of the registration."""
+
+    valid_from: date | None
+    valid_to: date | None
+
+
+class DecisionRef(Answer):
+    id: str
+    decision_number: str
+    kind: str
+    kind_zh: str
+    decision_date: date
+    publication_date: date | None = None
+    notice_id: str | None = None
+
+
+class PenaltyRef(Answer):
+    id: str
+    decision_number: str
+    authority_code: str
+    party_name: str
+    kinds: list[str]
+    kinds_zh: list[str]
+    decision_date: date
+    fine_amount: float | None = None
+    publication_date: date | None = None
+    publicity_end: date | None = None
+
+
+class Warning(Answer):
+    code: str  # penalties_in_publicity, expires_soon, details_changed, beyond_as_of, …
+    message: str  # in Chinese
+
+
+class RegistrationRef(Answer):
+    id: str
+    registration_number: str | None
+    granted_on: date | None
+    grant_decision_id: str | None
+    ended_on: date | None = None
+    end_kind: str | None = None
+    end_decision_id: str | None = None
+
+
+class VerifyAnswer(Answer):
+    """The advertiser's question: was this medium registered and valid on this date?"""
+
+    query: str
+    on: date  # the date asked about
+    verdict: str  # a status, or not_registered / no_match / ambiguous / before_regime / …
+    verdict_zh: str
+    release: ReleaseRef
+    asked_on: date | None = None  # the date the status was read on (capped at the horizon)
+    last_status: str | None = None  # with no_longer_required: the status on the regime's end
+    match: Match | None = None
+    candidates: list[Candidate] = []
+    candidates_total: int = 0  # how many registrations matched (candidates may be cut)
+    coverage: Coverage | None = None
+    registration: RegistrationRef | None = None
+    registrant: Registrant | None = None
+    authority: AuthorityRef | None = None
+    media: list[MediumRef] = []
+    licence: LicenceWindow | None = None
+    period: Period | None = None
+    basis: Basis | None = None
+    decisions: list[DecisionRef] = []
+    penalties: list[PenaltyRef] = []
+    warnings: list[Warning] = []
+    notes: list[str] = []
