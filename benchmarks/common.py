@@ -1,7 +1,15 @@
-"""Helpers the benchmark scripts share: the cached sample, the commit, timed runs."""
+"""Helpers the benchmark scripts share: the work cache, the sample, the commit, timed runs.
+
+A cache entry under the work dir (``benchmarks/work/`` by default, git-ignored) is a
+folder with a ``.done`` file: what its builder reported, and a version stamp of the
+code that built it (a hash of that code's source files and of the builder's
+parameters). An entry whose stamp differs from the code's now is built again.
+"""
 
 from __future__ import annotations
 
+import csv
+import hashlib
 import json
 import os
 import re
@@ -10,12 +18,15 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 from publisher.samples.generate import generate
 
 HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+SAMPLE_CODE = [ROOT / "publisher" / "samples"]  # the generator imports nothing else of ours
 TIME = "/usr/bin/time"
 # Fallback when /usr/bin/time is missing: a parent that reports its one child's peak RSS.
 RUSAGE = """\
@@ -29,19 +40,71 @@ sys.exit(rc)
 """
 
 
-def sample_dir(work: Path, publishers: int, seed: int) -> Path:
-    """``adreg sample`` output for these settings, generated once (shared by the benchmarks)."""
-    out = work / f"sample-p{publishers}-s{seed}"
+def stamp(code: Iterable[Path], **params: Any) -> str:
+    """A version stamp: a hash of the ``.py`` and ``.yml`` files in ``code`` (files or
+    folders, searched recursively) and of ``params``."""
+    digest = hashlib.sha256(json.dumps(params, sort_keys=True).encode())
+    files: set[Path] = set()
+    for path in code:
+        files.update(path.rglob("*") if path.is_dir() else [path])
+    for file in sorted(files):
+        if file.suffix in (".py", ".yml") and file.is_file():
+            digest.update(os.path.relpath(file, ROOT).encode() + b"\0")
+            digest.update(file.read_bytes() + b"\0")
+    return digest.hexdigest()[:16]
+
+
+def cached(out: Path, version: str, build: Callable[[Path], dict[str, Any]]) -> dict[str, Any]:
+    """The ``.done`` record of the cache entry ``out``: the one there if its ``stamp`` is
+    ``version``, else ``build(out)``'s (into an emptied ``out``), stamped and saved."""
     done = out / ".done"
-    if not done.is_file():
-        if out.exists():
-            shutil.rmtree(out)
+    if done.is_file():
+        info: dict[str, Any] = json.loads(done.read_text(encoding="utf-8"))
+        if info.get("stamp") == version:
+            return info
+        print(f"{out}: built by other code (stamp {info.get('stamp')}, now {version}): rebuilding")
+    if out.exists():
+        shutil.rmtree(out)
+    out.mkdir(parents=True)
+    info = {"stamp": version, **build(out)}
+    done.write_text(json.dumps(info, ensure_ascii=False, indent=1), encoding="utf-8")
+    return info
+
+
+def sample_dir(work: Path, publishers: int, seed: int) -> tuple[Path, dict[str, Any]]:
+    """``adreg sample`` output for these settings and its summary (rows per file), generated
+    once per version of the generator (shared by the benchmarks)."""
+    out = work / f"sample-p{publishers}-s{seed}"
+
+    def build(out: Path) -> dict[str, Any]:
         print(f"generating a sample of {publishers} publishers into {out} …", flush=True)
         t0 = time.perf_counter()
         summary = generate(out, publishers=publishers, seed=seed)
-        done.write_text(json.dumps(summary, ensure_ascii=False, indent=1), encoding="utf-8")
-        print(f"  {summary['rows']} rows in {time.perf_counter() - t0:.0f} s", flush=True)
-    return out
+        print(f"  {summary['rows']:,} rows in {time.perf_counter() - t0:.0f} s", flush=True)
+        return summary
+
+    return out, cached(out, stamp(SAMPLE_CODE, publishers=publishers, seed=seed), build)
+
+
+def compare_rows(title: str, meant: dict[str, int], measured: dict[str, int]) -> list[str]:
+    """Print rows meant → rows measured, part by part (files, tables), and the totals;
+    return a problem for each part where they differ."""
+    print(f"{title}, rows meant → measured:")
+    problems = []
+    for name in sorted(meant.keys() | measured.keys()):
+        want, got = meant.get(name, 0), measured.get(name, 0)
+        print(f"  {name}: {want:,} → {got:,}{'' if want == got else '  MISMATCH'}")
+        if want != got:
+            problems.append(f"{name}: {got:,} rows measured, {want:,} meant")
+    want, got = sum(meant.values()), sum(measured.values())
+    print(f"  total: {want:,} → {got:,}: {'equal' if not problems else 'MISMATCH'}")
+    return problems
+
+
+def csv_rows(path: Path) -> int:
+    """Data rows of a CSV file with a header row."""
+    with path.open(encoding="utf-8", newline="") as fh:
+        return sum(1 for _ in csv.reader(fh)) - 1
 
 
 def code_version() -> str:

@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from publisher.ingest import authorities_of, frames
 from publisher.ingest.columnar import ITEMS, SEP, FrameNormaliser
-from publisher.ingest.config import load_source
+from publisher.ingest.config import FileConfig, load_source
+from publisher.ingest.extract import open_table
 from publisher.ingest.fields import DECISION_FIELDS
 
 SAMPLE = Path(__file__).resolve().parent.parent / "samples" / "sources" / "hefei"
@@ -119,3 +120,33 @@ def test_text_columns_match_the_cell_path(raw: list[str], name: str) -> None:
             assert ITEMS not in withheld
         else:
             assert outcome == SEP.join(["rejected", *(str(p) for p in problem)])
+
+
+# -- one way to read a table: rows come from the frames, in every format -----------------------
+
+TABLE = [["x", "y", "z"], ["1", "合肥", "a\nb"], [], ["2", "", ""], ["3", "长丰"]]
+
+
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "gb18030", "utf-16"])
+def test_table_rows_are_read_alike_in_every_encoding(tmp_path: Path, encoding: str) -> None:
+    """Native (UTF-8, GB18030) and Python-read (UTF-16) CSVs give the same numbered rows,
+    whether read as frames or as rows; blank lines are skipped, short rows padded."""
+    buffer = io.StringIO(newline="")
+    writer = csv.writer(buffer, lineterminator="\n")
+    for r in TABLE:
+        if r:
+            writer.writerow(r)
+        else:
+            buffer.write("\n")  # a blank line
+    path = tmp_path / "d.csv"
+    path.write_bytes(buffer.getvalue().encode(encoding))
+    columns = {"x": "decision_number", "y": "publisher_name", "z": "remarks"}
+    spec = FileConfig(
+        path="d.csv", kind="decisions", format="csv", encoding=encoding, columns=columns
+    )
+    want = [(2, ["1", "合肥", "a\nb"]), (5, ["2", "", ""]), (6, ["3", "长丰", ""])]
+    assert list(open_table(path, spec).rows()) == want
+    framed = pl.concat(open_table(path, spec).frames())
+    assert framed.select("row", *frames.column_names(WIDTH)).rows() == [
+        (n, *cells) for n, cells in want
+    ]

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import csv
 import importlib.util
-import io
 import json
 import os
 import random
@@ -25,6 +23,7 @@ from stdnum import issn
 from stdnum.cn import ric, uscc
 
 from publisher.ingest.config import base_lookups, load_source
+from publisher.ingest.extract import open_table
 from publisher.samples.generate import generate
 from publisher.samples.model import Area, Context, Plan, shift_workdays
 from publisher.samples.names import SampleRandom, credit_code, full_width, org_code, uscc_check
@@ -57,31 +56,10 @@ def files_of(folder: Path) -> dict[str, bytes]:
 
 
 def rows_of(folder: Path, path: str) -> list[dict[str, Any]]:
-    """The data rows of one generated file as header → cell dicts, read as a user would."""
-    source = load_source(folder)
-    spec = next(f for f in source.config.files if f.path == path)
-    file = folder / path
-    if spec.format == "json":
-        data: Any = json.loads(file.read_text(encoding="utf-8"))
-        for key in (spec.records or "").split("."):
-            data = data[key]
-        return list(data)
-    if spec.format == "xlsx":
-        book = openpyxl.load_workbook(file, read_only=True)
-        sheet = book[spec.sheet] if spec.sheet else book.worksheets[0]
-        all_rows = list(sheet.iter_rows(values_only=True))
-        book.close()
-        header = all_rows[spec.header_row - 1]
-        skip = set(spec.skip_rows)
-        return [
-            dict(zip(header, r, strict=True))
-            for n, r in enumerate(all_rows, start=1)
-            if n > spec.header_row and n not in skip
-        ]
-    encoding = "gb18030" if spec.encoding == "detect" else spec.encoding
-    lines = list(csv.reader(io.StringIO(file.read_text(encoding=encoding), newline="")))
-    header = lines[spec.header_row - 1]
-    return [dict(zip(header, r, strict=True)) for r in lines[spec.header_row :]]
+    """The data rows of one generated file as header → cell text, read as ingest reads them."""
+    spec = next(f for f in load_source(folder).config.files if f.path == path)
+    table = open_table(folder / path, spec)
+    return [dict(zip(table.headers, cells, strict=True)) for _, cells in table.rows()]
 
 
 def column(folder: Path, path: str, field: str) -> list[Any]:

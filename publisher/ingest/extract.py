@@ -25,7 +25,7 @@ from charset_normalizer import from_bytes
 from ..errors import UserError
 from ..values import clean_text
 from .config import FileConfig
-from .frames import CsvFrames, Frames, fast_encoding, frames_of_rows
+from .frames import CsvFrames, Frames, fast_encoding, frames_of_rows, rows_of_frames
 
 Row = tuple[int, list[str]]
 SAMPLE_BYTES = 256 * 1024
@@ -38,7 +38,13 @@ EXCEL_ERRORS = frozenset(
 
 
 class Table:
-    """One file's header and a single-pass iterator over its data rows."""
+    """One file's header and its data rows, read once, one way whatever the format.
+
+    :meth:`frames` gives the rows as Polars frames (what ingest reads); :meth:`rows`
+    gives the same rows one at a time, built from those frames, for callers that
+    work row by row. The ``rows`` given are the Python reader's, which frames are made
+    of unless the file has a native frame reader (``frames``); read them only this way.
+    """
 
     def __init__(
         self,
@@ -52,7 +58,7 @@ class Table:
         frames: Callable[[], Frames] | None = None,
     ) -> None:
         self.headers = headers
-        self.rows = rows
+        self._rows = rows
         self.sheet = sheet
         self.size = size
         self.position = position
@@ -65,7 +71,11 @@ class Table:
         """The data rows as Polars frames of text (see :mod:`publisher.ingest.frames`)."""
         if self._frames is not None:
             return self._frames()
-        return frames_of_rows(self.rows, len(self.headers))
+        return frames_of_rows(self._rows, len(self.headers))
+
+    def rows(self) -> Iterator[Row]:
+        """The data rows as (row number, cells to the header's width), from :meth:`frames`."""
+        return rows_of_frames(self.frames(), len(self.headers))
 
 
 def header_key(text: str) -> str:

@@ -51,6 +51,14 @@ def frames_of_rows(rows: Iterator[tuple[int, list[str]]], width: int) -> Frames:
         yield frame_of([n for n, _ in batch], [c for _, c in batch], width)
 
 
+def rows_of_frames(frames: Frames, width: int) -> Iterator[tuple[int, list[str]]]:
+    """Frames back into rows, ``(row number, cells)``, as :func:`frames_of_rows` takes them."""
+    names = column_names(width)
+    for frame in frames:
+        for n, *cells in frame.select("row", *names).iter_rows():
+            yield n, cells
+
+
 def fast_encoding(encoding: str) -> bool:
     try:
         return codecs.lookup(encoding).name in FAST_ENCODINGS
