@@ -64,7 +64,10 @@ def synthetic(n: int) -> dict[str, list[Any]]:
             id=f"not-{i}",
             notice_number=f"2017年第{i}号",
             authority_code=CODES[i % len(CODES)],
+            authority_name="测试市场监督管理局",
             publication_date=day0 + timedelta(days=i % 1500),
+            publication_date_imputed=False,
+            compiled=False,
             title=f"广告发布登记公告（第{i}号）",
             decision_count=10,
             body="根据《广告发布登记管理规定》第十六条，现予公告。",
@@ -143,7 +146,12 @@ def main() -> None:
     total = sum(map(len, tables.values()))
     decisions = tables["decisions"]
     periods = [
-        t.StatusPeriodRow(registration_id=f"reg-{i}", status="valid", valid_from=date(2017, 3, 5))
+        t.StatusPeriodRow(
+            registration_id=f"reg-{i}",
+            status="valid",
+            valid_from=date(2017, 3, 5),
+            valid_to=date(2021, 4, 28),
+        )
         for i in range(n)
     ]
     with tempfile.TemporaryDirectory() as tmp:

@@ -298,3 +298,20 @@ def sample_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert config.as_of is not None
     publish(SAMPLE_SOURCES, root, config=config, as_of=config.as_of)
     return root
+
+
+@pytest.fixture(scope="session")
+def generated_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """``adreg sample --publishers 400 --seed 7`` published as of 2021-04-28: big enough for
+    every case (sponsors fined, renamed media, long candidate lists), fast to build."""
+    from datetime import date
+
+    from publisher.release.publish import PublishConfig, publish
+    from publisher.samples.generate import generate
+
+    folder = tmp_path_factory.mktemp("generated")
+    generate(folder / "sources", publishers=400, seed=7)
+    sources = sorted(p for p in (folder / "sources").iterdir() if p.is_dir())
+    root = folder / "out"
+    publish(sources, root, config=PublishConfig(), as_of=date(2021, 4, 28))
+    return root

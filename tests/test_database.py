@@ -319,7 +319,7 @@ def _plan(conn: sqlite3.Connection, sql: str, params: Any) -> str:
 
 def test_status_on_date_is_one_indexed_lookup(conn):
     plan = _plan(conn, STATUS_ON_SQL, {"registration_id": "reg-1", "day": "2019-01-01"})
-    assert plan.startswith("SEARCH status_periods USING INDEX sqlite_autoindex_status_periods_1")
+    assert plan.startswith("SEARCH s USING INDEX sqlite_autoindex_status_periods_1")
     assert "registration_id=? AND valid_from<?" in plan
     assert "TEMP B-TREE" not in plan
 

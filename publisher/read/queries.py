@@ -12,10 +12,12 @@ RELEASE_INFO = "SELECT * FROM release_info"
 
 # The status period of one registration containing :day (periods do not overlap, and
 # every period ends by the horizon: a :day after it finds none).
-STATUS_ON = """SELECT registration_id, status, valid_from, valid_to, decision_id
-FROM status_periods
-WHERE registration_id = :registration_id AND valid_from <= :day AND valid_to >= :day
-ORDER BY valid_from DESC
+STATUS_ON = """SELECT s.registration_id, s.status, v.zh AS status_zh,
+       s.valid_from, s.valid_to, s.decision_id
+FROM status_periods AS s
+LEFT JOIN vocabulary AS v ON v.list = 'status' AND v.code = s.status
+WHERE s.registration_id = :registration_id AND s.valid_from <= :day AND s.valid_to >= :day
+ORDER BY s.valid_from DESC
 LIMIT 1"""
 
 # The registration's details (names, representative, address, media, licence window in
@@ -78,14 +80,6 @@ VIEWS: dict[str, tuple[tuple[str, ...], str, str]] = {
 }
 
 # ---- canned queries: what a journalist starts from --------------------------------
-
-# Every registration's status on :day, with its media (empty after the horizon: the
-# read side answers those dates as "no longer required" or "as of the as-of date").
-STATUS_ON_DATE = """SELECT s.registration_id, s.status, v.zh AS status_zh,
-       s.valid_from, s.valid_to, s.decision_id
-FROM status_periods AS s
-LEFT JOIN vocabulary AS v ON v.list = 'status' AND v.code = s.status
-WHERE s.registration_id = :registration_id AND s.valid_from <= :day AND s.valid_to >= :day"""
 
 MEDIA_VALID_ON = """SELECT m.id AS medium_id, m.name AS medium_name, m.type, m.cn_number, m.issn,
        m.frequency, m.channel, p.name AS publisher_name, a.name AS authority_name,
@@ -158,8 +152,10 @@ CANNED: dict[str, tuple[str, str, str]] = {
     ),
     "status_on_date": (
         "登记在某日的状态 Status of a registration on a date",
-        "The status period of :registration_id containing :day.",
-        STATUS_ON_DATE,
+        "The status period of :registration_id containing :day (YYYY-MM-DD); nothing after "
+        "the release's horizon, which adreg verify answers as 'no longer required' or from "
+        "what was known on the as-of date.",
+        STATUS_ON,
     ),
     "expired_never_cancelled": (
         "有效期届满未延续也未注销 Expired, never renewed or cancelled (Art. 9(1))",

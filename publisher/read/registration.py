@@ -28,7 +28,7 @@ def status_period(reader: Reader, registration_id: str, day: date) -> a.Period |
         return None
     return a.Period(
         status=row["status"],
-        status_zh=status_label(row["status"]),
+        status_zh=row["status_zh"] or row["status"],
         valid_from=date.fromisoformat(row["valid_from"]),
         valid_to=date.fromisoformat(row["valid_to"]),
         decision_id=row["decision_id"],

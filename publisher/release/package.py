@@ -80,6 +80,7 @@ class Column(NamedTuple):
     required: bool  # no default and not Optional
     enum: tuple[Any, ...] | None
     constraints: dict[str, Any]  # Table Schema names; patterns without ^ $ anchors
+    codes: str | None = None  # the vocabulary's code list its values come from
 
 
 @cache
@@ -140,7 +141,8 @@ def _column(name: str, hint: Any, *, has_default: bool) -> Column:
             if constraints.setdefault(key, value) != value:
                 raise ValueError(f"conflicting {attr} constraints")
     required = not nullable and not has_default
-    return Column(name, _TYPES[tp], title, description, required, enum, constraints)
+    codes = next((m.extra["codes"] for m in metas if m.extra and "codes" in m.extra), None)
+    return Column(name, _TYPES[tp], title, description, required, enum, constraints, codes)
 
 
 def table_schema(resource: t.Resource) -> dict[str, Any]:
@@ -161,6 +163,8 @@ def table_schema(resource: t.Resource) -> dict[str, Any]:
         cons.update(c.constraints)
         if cons:
             field["constraints"] = cons
+        if c.codes:
+            field["adreg:codes"] = c.codes  # labels: the vocabulary resource, list c.codes
         fields.append(field)
     schema: dict[str, Any] = {"fields": fields, "missingValues": [""]}
     if resource.primary_key:

@@ -34,9 +34,11 @@ CN_NUMBER = r"^[0-9]{2}-[0-9]{4}$"
 ISSN = r"^[0-9]{4}-[0-9]{3}[0-9X]$"
 
 
-def f(title: str, description: str, **kw: object) -> Meta:
-    """Field metadata: Chinese title, English description, constraints."""
-    return Meta(title=title, description=description, **kw)  # type: ignore[call-overload]
+def f(title: str, description: str, codes: str | None = None, **kw: object) -> Meta:
+    """Field metadata: Chinese title, English description, constraints, and the code list
+    of the vocabulary its values come from (their Chinese labels)."""
+    extra = {"codes": codes} if codes else None
+    return Meta(title=title, description=description, extra=extra, **kw)  # type: ignore[call-overload]
 
 
 Id = Annotated[str, f("标识", "Stable identifier derived from source values")]
@@ -60,7 +62,7 @@ class AuthorityRow(Row, kw_only=True):
 
     division_code: DivisionCode
     name: Annotated[str, f("登记机关", "Name of the registration authority, as now")]
-    level: Annotated[AuthorityLevel, f("层级", "Administrative level")]
+    level: Annotated[AuthorityLevel, f("层级", "Administrative level", "authority_level")]
     division_name: Annotated[str | None, f("行政区划", "Name of the division (GB/T 2260)")] = None
 
 
@@ -81,7 +83,9 @@ class PublisherRow(Row, kw_only=True):
 
     id: Annotated[str, f("广告发布单位标识", "Registrant's credit code (or its sponsor's)")]
     name: Annotated[str, f("广告发布单位名称", "Publisher name, latest known")]
-    kind: Annotated[PublisherKind, f("单位类型", "radio, tv, newspaper or periodical")]
+    kind: Annotated[
+        PublisherKind, f("单位类型", "radio, tv, newspaper or periodical", "publisher_kind")
+    ]
     credit_code: Annotated[CreditCode | None, f("统一社会信用代码", "Publisher's credit code")] = (
         None
     )
@@ -112,6 +116,7 @@ class RegistrationRow(Row, kw_only=True):
         f(
             "终止方式",
             "Kind of the terminal decision: cancellation, withdrawal, annulment or revocation",
+            "decision_kind",
         ),
     ] = None
     end_decision_id: Annotated[str | None, f("终止决定", "Terminal decision id")] = None
@@ -124,7 +129,9 @@ class MediumRow(Row, kw_only=True):
     registration_id: Annotated[str, f("登记标识", "Registration covering this medium")]
     publisher_id: Annotated[str, f("广告发布单位标识", "Publisher id")]
     name: Annotated[str, f("媒介名称", "Medium name")]
-    type: Annotated[MediumType, f("媒介类型", "Frequency, channel, newspaper or periodical")]
+    type: Annotated[
+        MediumType, f("媒介类型", "Frequency, channel, newspaper or periodical", "medium_type")
+    ]
     frequency: Annotated[str | None, f("频率", "Radio frequency")] = None
     channel: Annotated[str | None, f("频道", "TV channel")] = None
     cn_number: Annotated[CnNumber | None, f("国内统一连续出版物号", "CN number XX-XXXX")] = None
@@ -147,7 +154,7 @@ class StatusPeriodRow(Row, kw_only=True):
     """Status of each registration over time, derived from the decision log: one row per run of days, up to the release's horizon (the regime end or the as-of date, whichever is earlier)."""
 
     registration_id: Annotated[str, f("登记标识", "Registration id")]
-    status: Annotated[Status, f("状态", "Status during the period")]
+    status: Annotated[Status, f("状态", "Status during the period", "status")]
     valid_from: Annotated[date, f("起始日期", "First day of the period")]
     valid_to: Annotated[date, f("截止日期", "Last day of the period (at most the horizon)")]
     decision_id: Annotated[
@@ -187,7 +194,9 @@ class DecisionRow(Row, kw_only=True):
     id: Id
     decision_number: Annotated[str, f("决定书文号", "Decision number as published")]
     authority_code: DivisionCode
-    kind: Annotated[DecisionKind, f("决定类型", "grant, change, renewal, cancellation, …")]
+    kind: Annotated[
+        DecisionKind, f("决定类型", "grant, change, renewal, cancellation, …", "decision_kind")
+    ]
     publisher_id: Annotated[str, f("广告发布单位标识", "Publisher id")]
     publisher_name: Annotated[str, f("广告发布单位名称", "Publisher name on the decision")]
     decision_date: Annotated[date, f("决定日期", "Date of the decision")]
@@ -206,7 +215,8 @@ class DecisionRow(Row, kw_only=True):
     ] = None
     media_names: Annotated[str | None, f("发布媒介", "Media covered, joined by 、")] = None
     cancellation_ground: Annotated[
-        CancellationGround | None, f("注销情形", "Article 9 ground of a cancellation")
+        CancellationGround | None,
+        f("注销情形", "Article 9 ground of a cancellation", "cancellation_ground"),
     ] = None
     legal_basis: Annotated[str | None, f("法律依据", "Legal basis")] = None
     remarks: Annotated[str | None, f("备注", "Remarks")] = None
@@ -232,7 +242,7 @@ class DecisionChangeRow(Row, kw_only=True):
 
     decision_id: Annotated[str, f("决定标识", "Change decision id")]
     seq: Annotated[int, f("序号", "Order within the decision", ge=1)]
-    field: Annotated[str, f("变更事项", "Changed item")]
+    field: Annotated[str, f("变更事项", "Changed item", "change_field")]
     old: Annotated[str | None, f("变更前", "Value before")] = None
     new: Annotated[str | None, f("变更后", "Value after")] = None
     changed_on: Annotated[date | None, f("变更日期", "Date the change happened")] = None
@@ -266,13 +276,15 @@ class PenaltyRow(Row, kw_only=True):
     decision_number: Annotated[str, f("处罚决定书文号", "Penalty decision number")]
     authority_code: DivisionCode
     party_name: Annotated[str, f("当事人", "Party (organisation) name")]
-    kinds: Annotated[str, f("处罚种类", "warning, public_reprimand, fine, … joined by ;")]
+    kinds: Annotated[
+        str, f("处罚种类", "warning, public_reprimand, fine, … joined by ;", "penalty_kind")
+    ]
     decision_date: Annotated[date, f("处罚决定日期", "Decision date")]
     party_credit_code: Annotated[CreditCode | None, f("统一社会信用代码", "Party credit code")] = (
         None
     )
     publisher_id: Annotated[str | None, f("广告发布单位标识", "Publisher id, if registered")] = None
-    violation: Annotated[Violation | None, f("违法行为类型", "Violation")] = None
+    violation: Annotated[Violation | None, f("违法行为类型", "Violation", "violation")] = None
     legal_basis: Annotated[str | None, f("处罚依据", "Legal basis")] = None
     fine_amount: Annotated[Amount | None, f("罚款金额", "Fine in CNY")] = None
     confiscation_amount: Annotated[Amount | None, f("没收金额", "Confiscated in CNY")] = None

@@ -229,10 +229,11 @@ def write_workbook(package_dir: Path, xlsx_path: Path, *, max_rows: int = EXCEL_
     package_dir = Path(package_dir)
     desc = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
     book = _Book(Path(xlsx_path))
+    labels = _labels(package_dir, desc)
     try:
         listing: list[list[Any]] = []
         for res in desc["resources"]:
-            sheets, count = _write_resource(book, package_dir, res, max_rows)
+            sheets, count = _write_resource(book, package_dir, res, max_rows, labels)
             listing.append([", ".join(sheets), res["name"], res["path"], count, res.get("title")])
         cells = [
             "".join(_bold(v) if k == 0 else _plain(v) for k, v in enumerate(r))
@@ -252,12 +253,44 @@ def _plain(v: Any) -> str:
     return _text(str(v)) if v not in (None, "") else _EMPTY
 
 
+def _labels(package_dir: Path, desc: dict[str, Any]) -> dict[str, dict[str, str]]:
+    """Code list → code → Chinese label, from the package's ``vocabulary`` resource."""
+    res = next((r for r in desc["resources"] if r["name"] == "vocabulary"), None)
+    if res is None:
+        return {}
+    rows = _read_csv(package_dir / res["path"])
+    header = next(rows, [])
+    at = {name: i for i, name in enumerate(header)}
+    out: dict[str, dict[str, str]] = {}
+    for cells in rows:
+        out.setdefault(cells[at["list"]], {})[cells[at["code"]]] = cells[at["zh"]]
+    return out
+
+
+def _labelled(codes: dict[str, str]) -> Callable[[str], str]:
+    """A cell showing the Chinese label of a code (codes joined by ; each labelled)."""
+
+    def cell(v: str) -> str:
+        return _text("；".join(codes.get(code, code) for code in v.split(";")))
+
+    return cell
+
+
 def _write_resource(
-    book: _Book, package_dir: Path, res: dict[str, Any], max_rows: int
+    book: _Book,
+    package_dir: Path,
+    res: dict[str, Any],
+    max_rows: int,
+    labels: dict[str, dict[str, str]] | None = None,
 ) -> tuple[list[str], int]:
-    """Write one resource on as many sheets as it needs; return their names and the rows."""
+    """Write one resource on as many sheets as it needs; return their names and the rows.
+    A coded field (``adreg:codes``) shows the Chinese label of each code."""
     fields = res["schema"]["fields"]
-    writers = [_CELL[f["type"]] for f in fields]
+    labels = labels or {}
+    writers = [
+        _labelled(labels[f["adreg:codes"]]) if f.get("adreg:codes") in labels else _CELL[f["type"]]
+        for f in fields
+    ]
     header = "".join(_bold(f.get("title") or f["name"]) for f in fields)
     widths = [
         {"date": 11, "integer": 10, "number": 12, "boolean": 8}.get(f["type"])
