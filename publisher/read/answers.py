@@ -181,3 +181,193 @@ class VerifyAnswer(Answer):
     penalties: list[PenaltyRef] = []
     warnings: list[Warning] = []
     notes: list[str] = []
+
+
+# ---- entities: registrations, publishers, media, notices, penalties ------------------
+
+
+class StatusNow(Answer):
+    """A status on the release's horizon (its "now")."""
+
+    status: str
+    status_zh: str
+    on: date
+
+
+class RegistrationSummary(Answer):
+    id: str
+    registration_number: str | None
+    authority_code: str
+    authority_name: str
+    publisher_id: str
+    publisher_name: str
+    media_names: list[str]
+    granted_on: date | None
+    ended_on: date | None
+    end_kind: str | None
+    status: StatusNow
+
+
+class MediumName(Answer):
+    name: str
+    valid_from: date
+    valid_to: date | None = None
+
+
+class Medium(Answer):
+    id: str
+    registration_id: str
+    publisher_id: str
+    name: str
+    type: str
+    type_zh: str
+    frequency: str | None = None
+    channel: str | None = None
+    cn_number: str | None = None
+    issn: str | None = None
+    licence_number: str | None = None
+    licence_valid_from: date | None = None
+    licence_valid_to: date | None = None
+    names: list[MediumName] = []
+
+
+class DetailPeriod(Answer):
+    valid_from: date
+    valid_to: date | None
+    decision_id: str
+    publisher_name: str
+    media_names: list[str]
+    legal_representative: str | None = None
+    address: str | None = None
+    sponsor_name: str | None = None
+    licence_valid_from: date | None = None
+    licence_valid_to: date | None = None
+
+
+class ChangeItem(Answer):
+    field: str
+    field_zh: str
+    old: str | None = None
+    new: str | None = None
+    changed_on: date | None = None
+
+
+class Decision(Answer):
+    id: str
+    decision_number: str
+    kind: str
+    kind_zh: str
+    authority_code: str
+    decision_date: date
+    publisher_id: str
+    publisher_name: str
+    registration_id: str | None = None
+    registration_number: str | None = None
+    application_date: date | None = None
+    acceptance_date: date | None = None
+    publication_date: date | None = None
+    media_names: list[str] = []
+    cancellation_ground: str | None = None
+    cancellation_ground_zh: str | None = None
+    legal_basis: str | None = None
+    notice_id: str | None = None
+    notice_number: str | None = None
+    workdays_to_decision: int | None = None
+    decision_late: bool | None = None
+    changes: list[ChangeItem] = []
+
+
+class Registration(Answer):
+    """A registration's whole history: status periods, details over time, decisions."""
+
+    id: str
+    registration_number: str | None
+    granted_on: date | None
+    grant_decision_id: str | None
+    ended_on: date | None
+    end_kind: str | None
+    end_decision_id: str | None
+    status: StatusNow
+    authority: AuthorityRef
+    registrant: Registrant
+    media: list[Medium]
+    periods: list[Period]
+    details: list[DetailPeriod]
+    decisions: list[Decision]
+    penalties: list[PenaltyRef]
+
+
+class Publisher(Answer):
+    id: str
+    name: str
+    kind: str
+    kind_zh: str
+    credit_code: str | None = None
+    legal_representative: str | None = None
+    address: str | None = None
+    sponsor_name: str | None = None
+    sponsor_credit_code: str | None = None
+    registrations: list[RegistrationSummary] = []
+    penalties: list[PenaltyRef] = []
+
+
+class SearchHit(Answer):
+    kind: str  # publisher | medium
+    id: str
+    name: str
+    matched_on: str  # name, sponsor_name, former_name, pinyin, initials, credit_code, …
+    matched: str
+    registration_id: str | None = None
+    type: str | None = None  # a medium's type
+
+
+class NoticeSummary(Answer):
+    id: str
+    notice_number: str | None
+    compiled: bool
+    authority_code: str
+    authority_name: str
+    publication_date: date
+    publication_date_imputed: bool
+    title: str
+    decision_count: int
+
+
+class Notice(NoticeSummary):
+    body: str
+    decisions: list[Decision] = []
+
+
+class Penalty(Answer):
+    id: str
+    decision_number: str
+    authority_code: str
+    authority_name: str
+    party_name: str
+    party_credit_code: str | None
+    publisher_id: str | None
+    kinds: list[str]
+    kinds_zh: list[str]
+    decision_date: date
+    violation: str | None = None
+    violation_zh: str | None = None
+    legal_basis: str | None = None
+    fine_amount: float | None = None
+    confiscation_amount: float | None = None
+    publication_date: date | None = None
+    publicity_end: date | None = None
+    publicity_rule: str | None = None
+    facts: str | None = None
+
+
+class FileRef(Answer):
+    path: str
+    bytes: int
+    sha256: str
+
+
+class ReleaseFiles(Answer):
+    release: ReleaseRef
+    files: list[FileRef]
+    counts: dict[str, int]
+    previous: str | None = None
