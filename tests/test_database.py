@@ -353,7 +353,8 @@ def without_stats(built, tmp_path_factory) -> Iterator[sqlite3.Connection]:
     ("table", "columns"), [(t, c) for t, idx in INDEXES.items() for c in idx], ids=str
 )
 def test_every_lookup_has_an_index(without_stats, table, columns):
-    columns = columns.split(", ")
+    # A trailing id only orders a page (keyset pagination): the lookup is by the rest.
+    columns = [c for c in columns.split(", ") if c != "id"]
     where = " AND ".join(f'"{c}" = ?' for c in columns)
     plan = _plan(without_stats, f'SELECT * FROM "{table}" WHERE {where}', ["x"] * len(columns))
     assert plan.startswith(f"SEARCH {table} USING INDEX idx_{table}_"), plan

@@ -9,7 +9,6 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..manifest import read_manifest
 from ..vocabulary import zh
 from . import answers as a
 from .entities import decision_rows, page_size
@@ -168,7 +167,7 @@ def penalty(reader: Reader, penalty_id: str) -> a.Penalty | None:
 
 def release_files(reader: Reader) -> a.ReleaseFiles:
     """The release: version, dates, every file with bytes and sha256, row counts."""
-    manifest = read_manifest(reader.folder)
+    manifest = reader.manifest  # read once, when the release was opened
     return a.ReleaseFiles(
         release=reader.ref,
         files=[a.FileRef(path=f.path, bytes=f.bytes, sha256=f.sha256) for f in manifest.files],

@@ -1,24 +1,26 @@
 """Name search over publishers and media, answered from a release's database.
 
 The index is built by :mod:`publisher.release.search_index`: ``search_index`` holds
-one row per searchable name (a publisher's name, its sponsor's name, a medium's name)
-with the entity's kind, id and display name, the name's pinyin (``hunanweishi``) and
-pinyin initials (``hnws``), and the identifiers people type: credit code, CN number, ISSN. Rows are ordered by name length, so the first matches
-in row order are the shortest, most specific names.
+one row per searchable name (a publisher's name, its sponsor's name, a former name)
+with the entity's kind, id and display name and the identifiers people type (credit
+code, CN number, ISSN); ``search_pinyin`` holds each name's pinyin, full and initials,
+from every syllable on. Rows are ordered by name length, so the first matches in row
+order are the shortest, most specific names.
 
-How a query is answered (see :func:`search`):
+How a query is answered (see :func:`search`), every step on an index:
 
-* 3+ characters: ``search_fts``, an FTS5 ``trigram`` index over the name (MATCH a
-  quoted phrase), joined to the base row, which is re-checked with ``LIKE``;
-* 1–2 CJK ideographs: ``search_chars``, a contentless FTS5 ``unicode61`` index of the
-  name spelled one ideograph per token (other characters become ``x``), MATCH the
-  adjacent-token phrase. SQLite 3.40's trigram MATCH finds nothing below 3 characters
-  and ``LIKE`` on a trigram table returns no rows, so neither can serve these;
-* other 1–2 character queries: ``LIKE '%q%'`` on ``search_index`` with a LIMIT;
-* pinyin, credit-code, CN and ISSN prefixes: range scans on B-tree indexes.
+* credit-code, CN and ISSN prefixes: range scans on B-tree indexes;
+* pinyin (an ASCII query): ``search_pinyin`` ranges, exact, then from the start of the
+  name, then from any syllable inside it (jiaotong → 合肥交通广播), full before initials;
+* names: exact (``name = q``), then starting with it (a range on the name's index), then
+  containing it: 3+ characters through ``search_fts``, an FTS5 ``trigram`` index (MATCH a
+  quoted phrase, re-checked with ``LIKE``); 1–2 characters through ``search_chars``, a
+  contentless FTS5 ``unicode61`` index of the name spelled one token per character,
+  MATCH the adjacent-token phrase. SQLite 3.40's trigram MATCH finds nothing below 3
+  characters and ``LIKE`` on a trigram table returns no rows, so neither can serve these.
 
-Every name match is a row ``name LIKE '%q%'`` would find and, up to the limit, all of
-them in row order: the FTS indexes only make it faster.
+Every name match is a row ``name LIKE '%q%'`` would find (:func:`name_search` returns
+them in row order): the indexes only make it faster.
 """
 
 from __future__ import annotations
@@ -34,23 +36,51 @@ KINDS: tuple[str, ...] = ("publisher", "medium")
 
 # Ideographs the unigram index keeps as tokens: unicode61 neither folds nor strips them.
 UNIGRAM = "\u3400-\u4dbf\u4e00-\u9fff"
-_ALL_UNIGRAM = re.compile(f"[{UNIGRAM}]+")
+_UNIGRAM_CHAR = re.compile(f"[{UNIGRAM}]")
 NOT_ALNUM = re.compile(r"[^a-z0-9]+")
+
+
+_CONTROL = re.compile("[\x00-\x1f\x7f]")
+
+
+def clean_query(q: str) -> str:
+    """The query without control characters (no name holds one) or outer space."""
+    return _CONTROL.sub("", q).strip()
+
+
+def char_token(c: str) -> str:
+    """One character as a token of the ``search_chars`` index: an ideograph as itself, an
+    ASCII letter or digit lower-cased (``LIKE`` ignores ASCII case), anything else by its
+    code point (``u5f`` for ``_``), so every 1- and 2-character query is an FTS phrase."""
+    if _UNIGRAM_CHAR.match(c):
+        return c
+    if c.isascii() and c.isalnum():
+        return c.lower()
+    return f"u{ord(c):x}"
+
+
+def index_chars(name: str) -> str:
+    """``湖南FM_`` → ``湖 南 f m u5f``: one token per character for ``search_chars``."""
+    return " ".join(map(char_token, name))
+
 
 # ---- how queries are answered ------------------------------------------------------
 
 _CREDIT = re.compile(r"[0-9A-HJ-NPQRTUWXY]{4,18}")
 _CN = re.compile(r"(CN)?(\d{1,2})(-\d{0,4})?(?:/\w*)?")
 _ISSN = re.compile(r"(?:ISSN)?(\d{4}-\d{0,3}[\dX]?)")
-_PREFIX_COLUMNS = ("pinyin", "initials", "credit_code", "cn_number", "issn")
+_PREFIX_COLUMNS = ("credit_code", "cn_number", "issn")
+_RANKS = ("exact", "prefix", "inside")
 
 
 def plan(q: str) -> list[tuple[str, str]]:
     """The lookups :func:`search` makes for ``q``, in order: (column, value) pairs.
 
-    ``column`` is a prefix-indexed column of ``search_index`` or ``name`` (substring).
+    ``column`` is a prefix-indexed identifier column of ``search_index``, ``pinyin`` (the
+    ``search_pinyin`` keys: full pinyin and initials from every syllable of a name) or
+    ``name``. Pinyin and names are each looked up exact, then prefix, then inside.
     """
-    text = q.strip()
+    text = clean_query(q)
     if not text:
         return []
     norm = unicodedata.normalize("NFKC", text)
@@ -63,8 +93,7 @@ def plan(q: str) -> list[tuple[str, str]]:
     if _CREDIT.fullmatch(compact) and any(c.isdigit() for c in compact):
         steps.append(("credit_code", compact))
     if norm.isascii() and any(c.isalpha() for c in norm):
-        key = NOT_ALNUM.sub("", norm.lower())
-        steps += [("pinyin", key), ("initials", key)]
+        steps.append(("pinyin", NOT_ALNUM.sub("", norm.lower())))
     steps.append(("name", text))
     return steps
 
@@ -75,25 +104,44 @@ def search(
     """Publishers and media matching ``q``: at most ``limit``, one row per entity.
 
     Each row: ``kind`` (publisher|medium), ``id``, ``name``, ``matched_on`` (name,
-    sponsor_name, pinyin, initials, credit_code, cn_number, issn; ``sponsor_`` + column
-    when the sponsor's value matched) and ``matched`` (the value that matched).
-    Identifier and pinyin prefixes come first, then names containing ``q``.
+    sponsor_name, former_name, pinyin, initials, credit_code, cn_number, issn; prefixed
+    ``sponsor_`` or ``former_`` when such a name matched) and ``matched`` (the value).
+    Identifier prefixes come first; then pinyin and names, each ranked the same way:
+    exact, then from the start, then inside (from any syllable start for pinyin, any
+    character for names: a 1- or 2-character name query finds what ``LIKE`` finds).
     Any text is a valid query: wildcards and FTS syntax in ``q`` are taken literally.
     """
     _check(kind)
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for column, value in plan(q):
-        if len(found) >= limit:
-            break
-        if column == "name":
-            rows = _name_rows(conn, value, 2 * limit, kind)
+        if column in _PREFIX_COLUMNS:
+            steps = [column]
+        elif column == "pinyin":  # full pinyin before initials, at each rank
+            steps = [f"{column}:{r}:{style}" for r in _RANKS for style in ("p", "i")]
         else:
-            rows = _prefix_rows(conn, column, value, 2 * limit, kind)
-        for row in rows:
-            found.setdefault((row["kind"], row["id"]), row)
+            steps = [f"{column}:{r}" for r in _RANKS]
+        for step in steps:
             if len(found) >= limit:
-                break
+                return list(found.values())
+            for row in _step_rows(conn, step, value, 2 * limit, kind):
+                found.setdefault((row["kind"], row["id"]), row)
+                if len(found) >= limit:
+                    break
     return list(found.values())
+
+
+def _step_rows(
+    conn: sqlite3.Connection, step: str, value: str, n: int, kind: str | None
+) -> list[dict[str, Any]]:
+    if step in _PREFIX_COLUMNS:
+        return _prefix_rows(conn, step, value, n, kind)
+    column, _, rank = step.partition(":")
+    if column == "pinyin":
+        rank, _, style = rank.partition(":")
+        return _pinyin_rows(conn, value, rank, style, n, kind)
+    if rank == "inside":
+        return _name_rows(conn, value, n, kind)
+    return _name_start_rows(conn, value, rank == "exact", n, kind)
 
 
 def name_search(
@@ -104,7 +152,7 @@ def name_search(
     The first ``limit`` entities in ``search_index`` row order (shortest names first).
     """
     _check(kind)
-    text = q.strip()
+    text = clean_query(q)
     found: dict[tuple[str, str], dict[str, Any]] = {}
     if text and limit > 0:
         for row in _name_rows(conn, text, 2 * limit, kind):
@@ -135,15 +183,17 @@ _SELECT = "SELECT s.kind, s.ref, s.field, s.label, s.{col} FROM "
 def _name_rows(
     conn: sqlite3.Connection, text: str, n: int, kind: str | None
 ) -> list[dict[str, Any]]:
-    """Rows whose name contains ``text``, in row order; FTS where it can, else a scan."""
+    """Rows whose name contains ``text``, in row order: the trigram index for 3+
+    characters, the one-token-per-character index below that (a scan only if FTS5
+    cannot parse the phrase, which quoting should rule out)."""
     params: dict[str, Any] = {"like": f"%{escape_like(text)}%", "kind": kind, "n": n}
     where = "s.name LIKE :like ESCAPE '\\'" + (" AND s.kind = :kind" if kind else "")
     scan = f"{_SELECT.format(col='name')}search_index AS s WHERE {where} ORDER BY s.id LIMIT :n"
     fts = None
     if len(text) >= 3:
         fts, params["q"] = "search_fts", fts_phrase(text)
-    elif _ALL_UNIGRAM.fullmatch(text):
-        fts, params["q"] = "search_chars", fts_phrase(" ".join(text))
+    else:
+        fts, params["q"] = "search_chars", fts_phrase(index_chars(text))
     if fts is None:
         return _rows(conn.execute(scan, params), "name")
     sql = (
@@ -156,6 +206,66 @@ def _name_rows(
         return _rows(conn.execute(scan, params), "name")
 
 
+def _upper(prefix: str) -> str:
+    """The least string greater than every string that starts with ``prefix``."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _name_start_rows(
+    conn: sqlite3.Connection, text: str, exact: bool, n: int, kind: str | None
+) -> list[dict[str, Any]]:
+    """Rows whose name is ``text`` (exact) or starts with it: a range on its index."""
+    where = "s.name = :lo" if exact else "s.name > :lo AND s.name < :hi"
+    sql = (
+        f"{_SELECT.format(col='name')}search_index AS s WHERE {where}"
+        + (" AND s.kind = :kind" if kind else "")
+        + " ORDER BY s.name, s.id LIMIT :n"
+    )
+    return _rows(conn.execute(sql, {"lo": text, "hi": _upper(text), "kind": kind, "n": n}), "name")
+
+
+def _pinyin_rows(
+    conn: sqlite3.Connection, key: str, rank: str, style: str, n: int, kind: str | None
+) -> list[dict[str, Any]]:
+    """Names whose pinyin (full or initials) is ``key`` (exact), starts with it (prefix), or
+    has a syllable from which it starts (inside): a range on ``search_pinyin``'s index."""
+    if not key:
+        return []
+    first, where = (0, "p.key >= :lo AND p.key < :hi") if rank == "inside" else (1, "")
+    if rank == "exact":
+        where = "p.key = :lo"
+    elif rank == "prefix":
+        where = "p.key > :lo AND p.key < :hi"
+    sql = (
+        "SELECT s.kind, s.ref, s.field, s.label, p.key, p.style FROM search_pinyin AS p"
+        " JOIN search_index AS s ON s.id = p.ref"
+        f" WHERE p.first = :first AND p.style = :style AND {where}"
+        + (" AND s.kind = :kind" if kind else "")
+        + " ORDER BY p.key, p.ref LIMIT :n"
+    )
+    params = {"first": first, "style": style, "lo": key, "hi": _upper(key), "kind": kind, "n": n}
+    out = []
+    column = "pinyin" if style == "p" else "initials"
+    for kind_, ref, field, label, value, _style in conn.execute(sql, params):
+        out.append(
+            {
+                "kind": kind_,
+                "id": ref,
+                "name": label,
+                "matched_on": _matched_on(field, column),
+                "matched": value,
+            }
+        )
+    return out
+
+
+def _matched_on(field: str, column: str) -> str:
+    if field == "name":
+        return column
+    prefix = field.removesuffix("_name")  # sponsor_name → sponsor, former_name → former
+    return column if column.startswith(prefix) else f"{prefix}_{column}"
+
+
 def _prefix_rows(
     conn: sqlite3.Connection, column: str, prefix: str, n: int, kind: str | None
 ) -> list[dict[str, Any]]:
@@ -164,7 +274,7 @@ def _prefix_rows(
         raise ValueError(f"no prefix index on {column!r}")
     if not prefix:
         return []
-    upper = prefix[:-1] + chr(ord(prefix[-1]) + 1)
+    upper = _upper(prefix)
     sql = (
         f"{_SELECT.format(col=column)}search_index AS s"
         f" WHERE s.{column} >= :lo AND s.{column} < :hi"
@@ -177,7 +287,7 @@ def _prefix_rows(
 def _rows(cursor: Iterable[Any], column: str) -> list[dict[str, Any]]:
     out = []
     for kind, ref, field, label, value in cursor:
-        matched_on = column if field == "name" else f"sponsor_{column}"
+        matched_on = _matched_on(field, column if column != "name" else field)
         out.append(
             {"kind": kind, "id": ref, "name": label, "matched_on": matched_on, "matched": value}
         )

@@ -30,7 +30,7 @@ from .search_index import build_search_index
 # is the interval index for "status on a date", registration_details' likewise.
 INDEXES: dict[str, tuple[str, ...]] = {
     "publishers": ("credit_code", "sponsor_credit_code", "name", "sponsor_name"),
-    "registrations": ("publisher_id", "authority_code", "registration_number"),
+    "registrations": ("publisher_id", "authority_code, id", "registration_number"),
     "media": ("registration_id", "publisher_id", "cn_number", "issn", "name", "frequency",
               "channel"),
     "medium_names": ("name",),
@@ -38,9 +38,9 @@ INDEXES: dict[str, tuple[str, ...]] = {
     "authority_names": ("name",),
     "decisions": ("registration_id, decision_date", "authority_code, decision_date",
                   "publisher_id", "notice_id", "decision_number", "decision_date"),
-    "notices": ("authority_code, publication_date",),
+    "notices": ("authority_code, publication_date", "publication_date"),
     "penalties": ("party_credit_code, decision_date", "publisher_id, decision_date",
-                  "authority_code, decision_date"),
+                  "authority_code, decision_date", "decision_date"),
     "anomalies": ("registration_id", "decision_id"),
 }  # fmt: skip
 

@@ -16,15 +16,9 @@ from functools import cache
 from typing import Any
 
 from ..read.search import NOT_ALNUM as _NOT_ALNUM
-from ..read.search import UNIGRAM as _UNIGRAM
+from ..read.search import index_chars
 
-_NOT_UNIGRAM = re.compile(f"[^{_UNIGRAM}]")
 _CACHE_MAX = 200_000
-
-
-def index_chars(name: str) -> str:
-    """``湖南FM`` → ``湖 南 x x``: one token per character for the unigram index."""
-    return " ".join(_NOT_UNIGRAM.sub("x", name))
 
 
 @cache
@@ -38,19 +32,24 @@ def _pinyin_tables() -> tuple[re.Pattern[str], frozenset[str], Any]:
     return re.compile(f"({hans_class}+)"), prefixes, PHRASES_DICT
 
 
-_words: dict[str, tuple[str, str]] = {}
+Syllables = tuple[tuple[str, str], ...]  # (full pinyin, initial) per syllable
+_words: dict[str, Syllables] = {}
 
 
-def _word_pinyin(word: str) -> tuple[str, str]:
+def _word_syllables(word: str) -> Syllables:
     found = _words.get(word)
     if found is None:
         from pypinyin import Style, lazy_pinyin
 
-        full = _NOT_ALNUM.sub("", "".join(lazy_pinyin(word)).lower())
-        initials = _NOT_ALNUM.sub("", "".join(lazy_pinyin(word, style=Style.FIRST_LETTER)).lower())
+        fulls = lazy_pinyin(word)
+        firsts = lazy_pinyin(word, style=Style.FIRST_LETTER)
+        found = tuple(
+            (_NOT_ALNUM.sub("", f.lower()), _NOT_ALNUM.sub("", i.lower()))
+            for f, i in zip(fulls, firsts, strict=True)
+        )
         if len(_words) >= _CACHE_MAX:
             _words.clear()
-        found = _words[word] = (full, initials)
+        _words[word] = found
     return found
 
 
@@ -74,41 +73,59 @@ def _cut(run: str, prefixes: frozenset[str], phrases: Any) -> Iterator[str]:
             i += 1
 
 
-_runs: dict[str, tuple[str, str]] = {}
+_runs: dict[str, Syllables] = {}
 
 
-def _run_pinyin(run: str) -> tuple[str, str]:
+def _run_syllables(run: str) -> Syllables:
     found = _runs.get(run)
     if found is None:
         _, prefixes, phrases = _pinyin_tables()
-        pairs = [_word_pinyin(word) for word in _cut(run, prefixes, phrases)]
-        found = ("".join(p[0] for p in pairs), "".join(p[1] for p in pairs))
+        found = tuple(s for word in _cut(run, prefixes, phrases) for s in _word_syllables(word))
         if len(_runs) >= _CACHE_MAX:
             _runs.clear()
         _runs[run] = found
     return found
 
 
-def index_pinyin(name: str) -> tuple[str, str]:
-    """(full pinyin, initials) in lower-case ASCII letters and digits.
+def syllables(name: str) -> Syllables:
+    """The name's syllables in order, each (full pinyin, initial), lower-case ASCII.
 
     The same syllables as ``pypinyin.lazy_pinyin`` (its phrase segmentation, so 重庆 is
-    ``chongqing``); other text is NFKC-normalised and kept: ``CCTV-1综合`` →
-    (``cctv1zonghe``, ``cctv1zh``). Runs of Chinese characters and words are cached.
+    ``chongqing``); other text is NFKC-normalised and kept as one syllable per run:
+    ``CCTV-1综合`` → (cctv1, cctv1), (zong, z), (he, h). Runs and words are cached.
     """
     runs = _pinyin_tables()[0]
-    full: list[str] = []
-    initials: list[str] = []
+    out: list[tuple[str, str]] = []
     for k, part in enumerate(runs.split(name)):
         if not part:
             continue
         if k % 2:  # a run of Chinese characters
-            a, b = _run_pinyin(part)
-        else:
-            a = b = _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", part).lower())
-        full.append(a)
-        initials.append(b)
-    return "".join(full), "".join(initials)
+            out.extend(_run_syllables(part))
+        elif text := _NOT_ALNUM.sub("", unicodedata.normalize("NFKC", part).lower()):
+            out.append((text, text))
+    return tuple(out)
+
+
+def index_pinyin(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of the whole name: ``湖南卫视`` → (hunanweishi, hnws)."""
+    syl = syllables(name)
+    return "".join(f for f, _ in syl), "".join(i for _, i in syl)
+
+
+def pinyin_keys(name: str) -> Iterator[tuple[str, int, str]]:
+    """(key, first, style) for a name: its pinyin from the start of every syllable, full
+    (style ``p``) and initials (``i``); ``first`` is 1 for the whole name. A prefix search
+    on these keys finds a word typed from inside a name (jiaotong → 合肥交通广播)."""
+    syl = syllables(name)
+    seen = set()
+    for k in range(len(syl)):
+        for style, key in (
+            ("p", "".join(f for f, _ in syl[k:])),
+            ("i", "".join(i for _, i in syl[k:])),
+        ):
+            if key and (key, k == 0) not in seen:
+                seen.add((key, k == 0))
+                yield key, int(k == 0), style
 
 
 SEARCH_SCHEMA = """
@@ -129,10 +146,16 @@ CREATE VIRTUAL TABLE search_fts USING fts5(
     name, content="search_index", content_rowid="id", tokenize="trigram", columnsize=0
 );
 CREATE VIRTUAL TABLE search_chars USING fts5(chars, content="", tokenize="unicode61");
+CREATE TABLE search_pinyin (
+    key TEXT NOT NULL,
+    first INTEGER NOT NULL,
+    style TEXT NOT NULL,
+    ref INTEGER NOT NULL REFERENCES search_index (id)
+);
 """
 SEARCH_INDEXES = """
-CREATE INDEX search_index_pinyin ON search_index (pinyin);
-CREATE INDEX search_index_initials ON search_index (initials);
+CREATE INDEX search_index_name ON search_index (name);
+CREATE INDEX search_pinyin_key ON search_pinyin (first, style, key, ref);
 CREATE INDEX search_index_credit_code ON search_index (credit_code) WHERE credit_code IS NOT NULL;
 CREATE INDEX search_index_cn_number ON search_index (cn_number) WHERE cn_number IS NOT NULL;
 CREATE INDEX search_index_issn ON search_index (issn) WHERE issn IS NOT NULL;
@@ -140,7 +163,7 @@ CREATE INDEX search_index_issn ON search_index (issn) WHERE issn IS NOT NULL;
 SEARCH_COLUMNS = {  # column descriptions, for Datasette's metadata
     "kind": "publisher or medium",
     "ref": "id of the publisher or medium",
-    "field": "name or sponsor_name: which name this row holds",
+    "field": "name, sponsor_name or former_name: which name this row holds",
     "name": "the name searched (FTS5 trigram index search_fts)",
     "label": "the publisher's or medium's name",
     "pinyin": "pinyin of the name, lower-case, no spaces (hunanweishi)",
@@ -161,14 +184,27 @@ _SOURCES = {
         "SELECT 'medium' AS kind, id AS ref, 'name' AS field, name, name AS label,"
         " NULL AS credit_code, cn_number, issn FROM media WHERE name <> ''",
     ),
+    "medium_names": (  # former names of media
+        "SELECT DISTINCT 'medium', n.medium_id, 'former_name', n.name, m.name, NULL, NULL, NULL"
+        " FROM medium_names n JOIN media m ON m.id = n.medium_id"
+        " WHERE n.valid_to IS NOT NULL AND n.name <> m.name",
+    ),
+    "registration_details": (  # former names of publishers
+        "SELECT DISTINCT 'publisher', r.publisher_id, 'former_name', d.publisher_name, p.name,"
+        " NULL, NULL, NULL FROM registration_details d"
+        " JOIN registrations r ON r.id = d.registration_id"
+        " JOIN publishers p ON p.id = r.publisher_id WHERE d.publisher_name <> p.name",
+    ),
 }
 
 
 def build_search_index(conn: sqlite3.Connection) -> int:
-    """Create and fill ``search_index``, ``search_fts`` and ``search_chars``; return rows.
+    """Create and fill ``search_index``, ``search_fts``, ``search_chars`` and
+    ``search_pinyin``; return the rows of ``search_index``.
 
-    Reads the ``publishers`` and ``media`` tables, those that exist. Meant to run
-    inside the build's transaction.
+    Reads the ``publishers`` and ``media`` tables and the former names
+    (``medium_names``, ``registration_details``), those that exist. Meant to run inside
+    the build's transaction.
     """
     present = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     selects = [sql for table, sqls in _SOURCES.items() if table in present for sql in sqls]
@@ -185,6 +221,11 @@ def build_search_index(conn: sqlite3.Connection) -> int:
             _with_pinyin(source),
         )
         count = cur.rowcount
+        names = conn.execute("SELECT id, name FROM search_index ORDER BY name")
+        conn.executemany(
+            "INSERT INTO search_pinyin (key, first, style, ref) VALUES (?, ?, ?, ?)",
+            _pinyin_rows(names),
+        )
     conn.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
     conn.create_function("adreg_chars", 1, index_chars, deterministic=True)
     conn.execute(
@@ -199,6 +240,16 @@ def _script(conn: sqlite3.Connection, sql: str) -> None:
     for statement in sql.split(";"):
         if statement.strip():
             conn.execute(statement)
+
+
+def _pinyin_rows(rows: Iterable[tuple[int, str]]) -> Iterator[tuple[str, int, str, int]]:
+    last: str | None = None
+    keys: tuple[tuple[str, int, str], ...] = ()
+    for ref, name in rows:
+        if name != last:  # rows come sorted by name: equal names are neighbours
+            last, keys = name, tuple(pinyin_keys(name))
+        for key, first, style in keys:
+            yield key, first, style, ref
 
 
 def _with_pinyin(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
