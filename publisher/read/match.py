@@ -19,7 +19,7 @@ from . import answers as a
 from .reader import Reader
 from .search import search
 
-MATCH_LIMIT = 200  # registrations gathered at the most; candidates_total says when cut
+MATCH_LIMIT = 100  # registrations gathered at the most; "100 or more" beyond it
 SHOWN = 20  # candidates shown
 
 _CN = re.compile(r"^(?:CN)?(\d{2})-?(\d{4})(?:/.*)?$", re.IGNORECASE)
@@ -165,14 +165,39 @@ def _registrations(reader: Reader, number: str) -> list[a.Match]:
     ]
 
 
+def _in(values: list[str]) -> str:
+    return ", ".join("?" * len(values))
+
+
 def _searched(reader: Reader, text: str) -> Iterator[a.Match]:
-    """Names containing the query, pinyin and code prefixes: each hit's registrations."""
-    for hit in search(reader.conn, text, limit=MATCH_LIMIT):
+    """Names containing the query, pinyin and code prefixes: each hit's registrations, in
+    the search's order (two batched lookups, whatever the number of hits)."""
+    hits = search(reader.conn, text, limit=MATCH_LIMIT)
+    media = [h["id"] for h in hits if h["kind"] == "medium"]
+    pubs = [h["id"] for h in hits if h["kind"] == "publisher"]
+    of_medium = (
+        {
+            r["id"]: r
+            for r in reader.all(
+                f"SELECT id, registration_id, publisher_id FROM media WHERE id IN ({_in(media)})",
+                media,
+            )
+        }
+        if media
+        else {}
+    )
+    of_publisher: dict[str, list[str]] = {}
+    if pubs:
+        for r in reader.all(
+            f"SELECT id, publisher_id FROM registrations WHERE publisher_id IN ({_in(pubs)})"
+            " ORDER BY id",
+            pubs,
+        ):
+            of_publisher.setdefault(r["publisher_id"], []).append(r["id"])
+    for hit in hits:
         field = f"{hit['matched_on']}_search"
         if hit["kind"] == "medium":
-            row = reader.one(
-                "SELECT registration_id, publisher_id FROM media WHERE id = ?", [hit["id"]]
-            )
+            row = of_medium.get(hit["id"])
             if row is not None:
                 yield a.Match(
                     field=field,
@@ -182,10 +207,7 @@ def _searched(reader: Reader, text: str) -> Iterator[a.Match]:
                     medium_id=hit["id"],
                 )
         else:
-            for m in _publishers(reader, "id", hit["id"], field):
+            for rid in of_publisher.get(hit["id"], []):
                 yield a.Match(
-                    field=field,
-                    value=hit["matched"],
-                    registration_id=m.registration_id,
-                    publisher_id=m.publisher_id,
+                    field=field, value=hit["matched"], registration_id=rid, publisher_id=hit["id"]
                 )

@@ -35,6 +35,20 @@ def status_period(reader: Reader, registration_id: str, day: date) -> a.Period |
     )
 
 
+def statuses_on(reader: Reader, registration_ids: list[str], day: date) -> dict[str, str]:
+    """The status of each registration on ``day`` (absent: not registered then), in one
+    statement: a search of status_periods' key per registration."""
+    if not registration_ids:
+        return {}
+    marks = ", ".join("?" * len(registration_ids))
+    rows = reader.all(
+        "SELECT registration_id, status FROM status_periods"
+        f" WHERE registration_id IN ({marks}) AND valid_from <= ? AND valid_to >= ?",
+        [*registration_ids, day.isoformat(), day.isoformat()],
+    )
+    return {r["registration_id"]: r["status"] for r in rows}
+
+
 def details_on(reader: Reader, registration_id: str, day: date) -> dict[str, Any] | None:
     return reader.one(DETAILS_ON, {"registration_id": registration_id, "day": day.isoformat()})
 

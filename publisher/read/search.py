@@ -196,9 +196,12 @@ def _name_rows(
         fts, params["q"] = "search_chars", fts_phrase(index_chars(text))
     if fts is None:
         return _rows(conn.execute(scan, params), "name")
+    # One token per character makes an adjacent-token phrase exactly a substring: no
+    # re-check; the trigram index's match is re-checked with LIKE.
+    check = where if fts == "search_fts" else ("s.kind = :kind" if kind else "1")
     sql = (
         f"{_SELECT.format(col='name')}{fts} CROSS JOIN search_index AS s ON s.id = {fts}.rowid"
-        f" WHERE {fts} MATCH :q AND {where} ORDER BY {fts}.rowid LIMIT :n"
+        f" WHERE {fts} MATCH :q AND {check} ORDER BY {fts}.rowid LIMIT :n"
     )
     try:
         return _rows(conn.execute(sql, params), "name")

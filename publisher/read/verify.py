@@ -34,6 +34,7 @@ from .registration import (
     registrant_on,
     registration,
     status_period,
+    statuses_on,
 )
 
 IN_FORCE = ("valid", "deemed_renewal")
@@ -60,7 +61,7 @@ def verify(reader: Reader, query: str, day: date) -> a.VerifyAnswer:
         )
     asked = min(day, ref.horizon)
     if len(matches) > 1:
-        candidates = [_candidate(reader, m, asked) for m in matches]
+        candidates = _candidates(reader, matches, asked)
         in_force = [c for c in candidates if c.status in IN_FORCE]
         if len(in_force) != 1 or day < ref.regime_start:
             return a.VerifyAnswer(
@@ -85,31 +86,43 @@ def _cut_note(shown: int, total: int) -> list[str]:
     return []
 
 
-def _candidate(reader: Reader, m: a.Match, asked: date) -> a.Candidate:
-    period = status_period(reader, m.registration_id, asked)
-    status = period.status if period else "not_registered"
-    reg = reader.one(
-        "SELECT p.name AS publisher_name, a.name AS authority_name FROM registrations r"
-        " JOIN publishers p ON p.id = r.publisher_id"
-        " JOIN authorities a ON a.division_code = r.authority_code WHERE r.id = ?",
-        [m.registration_id],
-    )
-    assert reg is not None
-    names = [
-        r["name"]
+def _candidates(reader: Reader, matches: list[a.Match], asked: date) -> list[a.Candidate]:
+    """The candidates with their status on ``asked``: three batched lookups for all."""
+    ids = [m.registration_id for m in matches]
+    marks = ", ".join("?" * len(ids))
+    regs = {
+        r["id"]: r
         for r in reader.all(
-            "SELECT name FROM media WHERE registration_id = ? ORDER BY name", [m.registration_id]
+            "SELECT r.id, p.name AS publisher_name, a.name AS authority_name FROM registrations r"
+            " JOIN publishers p ON p.id = r.publisher_id"
+            f" JOIN authorities a ON a.division_code = r.authority_code WHERE r.id IN ({marks})",
+            ids,
         )
-    ]
-    return a.Candidate(
-        registration_id=m.registration_id,
-        publisher_name=reg["publisher_name"],
-        authority_name=reg["authority_name"],
-        media_names=names,
-        status=status,
-        status_zh=verdict_zh(status),
-        match=m,
-    )
+    }
+    names: dict[str, list[str]] = {}
+    for r in reader.all(
+        f"SELECT registration_id, name FROM media WHERE registration_id IN ({marks})"
+        " ORDER BY registration_id, name",
+        ids,
+    ):
+        names.setdefault(r["registration_id"], []).append(r["name"])
+    statuses = statuses_on(reader, ids, asked)
+    out = []
+    for m in matches:
+        status = statuses.get(m.registration_id, "not_registered")
+        reg = regs[m.registration_id]
+        out.append(
+            a.Candidate(
+                registration_id=m.registration_id,
+                publisher_name=reg["publisher_name"],
+                authority_name=reg["authority_name"],
+                media_names=names.get(m.registration_id, []),
+                status=status,
+                status_zh=verdict_zh(status),
+                match=m,
+            )
+        )
+    return out
 
 
 def _answer(
