@@ -534,11 +534,11 @@ def test_no_status_is_stated_past_the_regime_end_or_the_as_of_date():
     periods = only(derive(log, as_of=as_of))
     assert runs(periods) == [("valid", date(2017, 1, 5), as_of, "g")]
     # Day by day against the reference, on both horizons.
-    for horizon, periods in ((HORIZON, only(derive(log))), (as_of, periods)):
+    for horizon, on_horizon in ((HORIZON, only(derive(log))), (as_of, periods)):
         day = date(2016, 12, 1)
         while day <= date(2023, 1, 1):
             expected = "valid" if date(2017, 1, 5) <= day <= horizon else "not_registered"
-            assert status_on(periods, day) == expected, day
+            assert status_on(on_horizon, day) == expected, day
             day += timedelta(days=7)
     # A decision after the horizon changes no period (it stays in the log).
     late = [*log, dec("c", "cancellation", date(2021, 6, 1))]
