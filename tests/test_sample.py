@@ -15,6 +15,7 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import chinese_calendar
 import gb2260_v2
 import openpyxl
 import pytest
@@ -25,7 +26,7 @@ from stdnum.cn import ric, uscc
 from publisher.ingest.config import base_lookups, load_source
 from publisher.ingest.extract import open_table
 from publisher.samples.generate import generate
-from publisher.samples.model import Area, Context, Plan, shift_workdays
+from publisher.samples.model import Area, Context, Plan, shift_workdays, workday
 from publisher.samples.names import SampleRandom, credit_code, full_width, org_code, uscc_check
 from publisher.samples.sources import SOURCES
 from publisher.samples.story import story
@@ -332,6 +333,33 @@ def test_decisions_span_the_regime(medium: tuple[Path, dict[str, Any]]) -> None:
     assert ends.most_common(1)[0][0] == date(2019, 6, 30)
 
 
+def test_dates_fall_on_working_days(medium: tuple[Path, dict[str, Any]]) -> None:
+    """Every decision, acceptance and publication date, in every file, is a working day on
+    the official calendar (holidays off, swapped weekends on) where the calendar knows it."""
+    out, summary = medium
+    checked = Counter[str]()
+    for path in summary["files"]:
+        folder = out / path.split("/", 1)[0]
+        name = path.split("/", 1)[1]
+        spec = next(f for f in load_source(folder).config.files if f.path == name)
+        headers = {
+            h: f
+            for h, f in spec.columns.items()
+            if f in ("decision_date", "acceptance_date", "publication_date")
+        }
+        for row in rows_of(folder, name):
+            for header, field in headers.items():
+                if row.get(header) in (None, ""):
+                    continue
+                day = _day(row[header])
+                try:
+                    assert chinese_calendar.is_workday(day), (path, field, day)
+                except NotImplementedError:  # outside the calendar's years
+                    continue
+                checked[field] += 1
+    assert min(checked[f] for f in ("decision_date", "acceptance_date", "publication_date")) > 5000
+
+
 def _day(text: str) -> date:
     from publisher.values import parse_date
 
@@ -382,19 +410,41 @@ def test_expired_not_renewed() -> None:
     assert decs[-1].rows[0]["decision_date"] > end
 
 
-def test_shift_workdays() -> None:
-    def slow(d: date, n: int) -> date:
-        step = timedelta(days=1 if n > 0 else -1)
-        for _ in range(abs(n)):
-            d += step
-            while d.weekday() >= 5:
-                d += step
-        return d
+def _official(d: date) -> bool:
+    """The slow reference: chinese_calendar itself, Monday to Friday outside its years."""
+    try:
+        return bool(chinese_calendar.is_workday(d))
+    except NotImplementedError:
+        return d.weekday() < 5
 
-    for start in range(14):
-        d = date(2019, 6, 24) + timedelta(days=start)
-        for n in (*range(-12, 0), *range(1, 13)):
-            assert shift_workdays(d, n) == slow(d, n), (d, n)
+
+def _slow_shift(d: date, n: int) -> date:
+    step = timedelta(days=1 if n > 0 else -1)
+    for _ in range(abs(n)):
+        d += step
+        while not _official(d):
+            d += step
+    return d
+
+
+def test_shift_workdays() -> None:
+    # Around National Day 2017 (1–8 October off, Saturday 30 September worked), Spring
+    # Festival 2018 (Sunday 11 and Saturday 24 February worked) and the calendar's last
+    # known year into the Monday-to-Friday fallback; then random days of 2000–2037.
+    starts = [date(2017, 9, 20) + timedelta(days=i) for i in range(25)]
+    starts += [date(2018, 2, 5) + timedelta(days=i) for i in range(25)]
+    starts += [date(2026, 12, 20) + timedelta(days=i) for i in range(20)]
+    rng = random.Random(8)
+    starts += [date(2000, 1, 1) + timedelta(days=rng.randrange(38 * 365)) for _ in range(200)]
+    for d in starts:
+        assert workday(d) == (d if _official(d) else _slow_shift(d, 1)), d
+        for n in (*range(-9, 0), *range(1, 10), 40, -40):
+            assert shift_workdays(d, n) == _slow_shift(d, n), (d, n)
+    assert shift_workdays(date(2017, 9, 29), 1) == date(2017, 9, 30)  # a swapped Saturday
+    assert shift_workdays(date(2017, 9, 29), 2) == date(2017, 10, 9)
+    assert workday(date(2017, 10, 1)) == date(2017, 10, 9)
+    assert shift_workdays(date(2017, 10, 9), -1) == date(2017, 9, 30)
+    assert shift_workdays(date(2040, 6, 1), 1) == date(2040, 6, 4)  # beyond the table: Mon-Fri
 
 
 def test_full_width() -> None:

@@ -9,8 +9,12 @@ run's :class:`Context` (random source and counters); and date helpers.
 from __future__ import annotations
 
 import random
+from array import array
 from dataclasses import dataclass, field
 from datetime import date, timedelta
+from functools import cache
+
+import chinese_calendar
 
 from . import names as nm
 
@@ -184,20 +188,79 @@ def rand_date(rng: random.Random, lo: date, hi: date) -> date:
     return lo + timedelta(days=rng.randrange(max((hi - lo).days, 0) + 1))
 
 
+def official_workday(d: date) -> bool:
+    """A working day on China's official calendar (holidays off, swapped weekends on);
+    Monday to Friday outside the years ``chinese_calendar`` knows (2004–2026 in 1.11)."""
+    if _known_year(d.year):
+        return bool(chinese_calendar.is_workday(d))
+    return d.weekday() < 5
+
+
+@cache
+def _known_year(year: int) -> bool:
+    try:
+        chinese_calendar.is_workday(date(year, 1, 1))
+    except NotImplementedError:
+        return False
+    return True
+
+
+class _Workdays:
+    """The working days of ``FIRST``–``LAST`` as a table, built once: ``before[i]`` is the
+    number of working days among the table's first ``i`` days, ``days`` their ordinals."""
+
+    FIRST = date(2010, 1, 1).toordinal()
+    LAST = date(2030, 12, 31).toordinal()
+
+    def __init__(self) -> None:
+        self.before = array("l", [0])
+        self.days = array("l")
+        for ordinal in range(self.FIRST, self.LAST + 1):
+            if official_workday(date.fromordinal(ordinal)):
+                self.days.append(ordinal)
+            self.before.append(len(self.days))
+
+    def index(self, d: date) -> int | None:
+        i = d.toordinal() - self.FIRST
+        return i if 0 <= i <= self.LAST - self.FIRST else None
+
+
+@cache
+def _workdays() -> _Workdays:
+    return _Workdays()
+
+
+def _step(d: date, n: int) -> date:
+    """``shift_workdays`` day by day, for dates beyond the table."""
+    one = timedelta(days=1 if n > 0 else -1)
+    for _ in range(abs(n)):
+        d += one
+        while not official_workday(d):
+            d += one
+    return d
+
+
 def workday(d: date) -> date:
-    wd = d.weekday()
-    return d + timedelta(days=7 - wd) if wd >= 5 else d
+    """``d`` if it is a working day, else the next working day."""
+    t = _workdays()
+    i = t.index(d)
+    if i is None or t.before[i] >= len(t.days):
+        return d if official_workday(d) else _step(d, 1)
+    return date.fromordinal(t.days[t.before[i]])
 
 
 def shift_workdays(d: date, n: int) -> date:
-    """The n-th Monday-to-Friday day after (n > 0) or before (n < 0) ``d``."""
-    wd = d.weekday()
-    if wd >= 5:  # from a weekend: as if from the Friday before (forward) or Monday after (back)
-        d, wd = (d - timedelta(days=wd - 4), 4) if n > 0 else (d + timedelta(days=7 - wd), 0)
-    weeks, rest = divmod(abs(n), 5)
-    if n > 0:
-        return d + timedelta(days=weeks * 7 + rest + (2 if wd + rest > 4 else 0))
-    return d - timedelta(days=weeks * 7 + rest + (2 if wd - rest < 0 else 0))
+    """The n-th working day after (n > 0) or before (n < 0) ``d``; ``d`` need not be one."""
+    if n == 0:
+        return d
+    t = _workdays()
+    i = t.index(d)
+    if i is not None:
+        # working days up to and including d (forward), or strictly before d (back)
+        j = t.before[i + 1] + n - 1 if n > 0 else t.before[i] + n
+        if 0 <= j < len(t.days):
+            return date.fromordinal(t.days[j])
+    return _step(d, n)
 
 
 def dates_before(rng: random.Random, decided: date) -> Row:
@@ -213,8 +276,13 @@ def dates_before(rng: random.Random, decided: date) -> Row:
         "decision_date": decided,
     }
     if rng.random() < 0.9:
-        out["publication_date"] = decided + timedelta(days=rng.randint(0, 7))
+        out["publication_date"] = published(rng, decided, 0, 7)
     return out
+
+
+def published(rng: random.Random, decided: date, lo: int, hi: int) -> date:
+    """A publication date: the first working day ``lo``..``hi`` days after the decision."""
+    return workday(decided + timedelta(days=rng.randint(lo, hi)))
 
 
 def add_years(d: date, years: int) -> date:

@@ -32,6 +32,7 @@ from .model import (
     Row,
     add_years,
     dates_before,
+    published,
     rand_date,
     shift_workdays,
     workday,
@@ -84,7 +85,7 @@ def _decision(
 
 def _own_motion(rng: random.Random, decided: date) -> Row:
     """Dates of a decision nobody applied for (annulment, revocation)."""
-    return {"decision_date": decided, "publication_date": decided + timedelta(rng.randint(1, 7))}
+    return {"decision_date": decided, "publication_date": published(rng, decided, 1, 7)}
 
 
 def _renamed(rng: random.Random, pub: Pub, medium: Row) -> str:
@@ -208,7 +209,7 @@ def _penalty(ctx: Context, pub: Pub, authority: str, what: str, decided: date, p
         "fine_amount": fine,
         "confiscation_amount": confiscated,
         "decision_date": decided,
-        "publication_date": decided + timedelta(days=rng.randint(3, 25)),
+        "publication_date": published(rng, decided, 3, 25),
         "facts": facts,
         "staff_name": nm.person(rng),
     }
@@ -227,7 +228,7 @@ def _renewal_dates(rng: random.Random, outcome: str, expiry: date, granted: date
         decided = shift_workdays(accepted, rng.randint(1, 5))
     out: Row = {"application_date": applied, "acceptance_date": accepted, "decision_date": decided}
     if rng.random() < 0.9:
-        out["publication_date"] = decided + timedelta(days=rng.randint(0, 7))
+        out["publication_date"] = published(rng, decided, 0, 7)
     return out
 
 
