@@ -93,6 +93,7 @@ HEFEI = SourceSpec(
                 ("准予变更", "变更"),
                 ("准予延续", "延续"),
                 ("准予注销", "注销"),
+                ("撤回登记", "撤回"),
                 ("撤销登记",),
                 ("吊销登记",),
                 ("不予登记",),
@@ -141,6 +142,7 @@ HEFEI = SourceSpec(
         {"kind": "newspaper", "penalties": ("reprimand",)},
         {"kind": "radio", "licence_end": B, "renewal": "late"},
         {"kind": "periodical", "late_grant": True, "changes": 1},
+        {"kind": "radio", "media": 2, "end": "withdrawal"},
     ),
 )
 
@@ -211,6 +213,7 @@ CHANGFENG = SourceSpec(
                 ("变更登记",),
                 ("延续登记",),
                 ("注销登记",),
+                ("撤回",),
                 ("撤销",),
                 ("吊销",),
                 ("不予登记", "不予许可"),
@@ -267,11 +270,12 @@ PROVINCE = SourceSpec(
         ("长丰县市场监督管理局", "340121", "county"),
     ),
     lookups={
+        "decision_kind": {"撤回广告发布登记": "withdrawal"},
         "authority": {
             "安徽省市场监督管理局": "340000",
             "合肥市工商局": "340100",
             "长丰县市场监管局": "340121",
-        }
+        },
     },
     decisions=FileSpec(
         path="广告发布登记汇总.xlsx",
@@ -321,6 +325,7 @@ PROVINCE = SourceSpec(
                 ("准予变更登记",),
                 ("延续登记",),
                 ("注销登记",),
+                ("撤回广告发布登记", "撤回登记"),
                 ("撤销登记",),
                 ("吊销登记",),
                 ("不予登记",),

@@ -296,7 +296,16 @@ def label_tables(
     **more: dict[str, tuple[str, ...]],
 ) -> dict[str, dict[str, tuple[str, ...]]]:
     """An export's labels per field: our value → its usual label, then its alternatives."""
-    kinds = ("grant", "change", "renewal", "cancellation", "annulment", "revocation", "refusal")
+    kinds = (
+        "grant",
+        "change",
+        "renewal",
+        "cancellation",
+        "withdrawal",
+        "annulment",
+        "revocation",
+        "refusal",
+    )
     return {
         "kind": dict(zip(kinds, kind, strict=True)),
         "publisher_kind": dict(

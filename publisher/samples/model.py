@@ -32,6 +32,7 @@ INFIX = {
     "change": "变",
     "renewal": "延",
     "cancellation": "注",
+    "withdrawal": "回",
     "annulment": "撤",
     "revocation": "吊",
     "refusal": "不",
@@ -42,6 +43,7 @@ BASIS = {
     "change": _REG + "第八条",
     "renewal": _REG + "第十条",
     "cancellation": _REG + "第九条",
+    "withdrawal": "《中华人民共和国行政许可法》第八条、" + _REG + "第九条第（三）项",
     "annulment": "《中华人民共和国行政许可法》第六十九条、" + _REG + "第十五条",
     "revocation": "《中华人民共和国广告法》第五十五条、" + _REG + "第十四条",
     "refusal": _REG + "第四条、第五条",
@@ -51,6 +53,10 @@ REMARKS = {
     "change": ("变更事项已核实", "换发登记信息"),
     "renewal": ("按期申请延续", "换发新证后延续"),
     "cancellation": ("已缴回登记材料", "申请人主动申请注销"),
+    "withdrawal": (
+        "准予登记所依据的客观情况发生重大变化，为了公共利益的需要依法撤回",
+        "依法撤回，已告知当事人依法申请补偿",
+    ),
     "annulment": ("依法撤销",),
     "revocation": ("依法吊销，已抄告登记机关",),
     "refusal": ("申请材料不齐全，经告知未补正", "未配备广告审查人员"),
@@ -103,7 +109,7 @@ class Plan:
     licence_end: date | None = None
     changes: int = 0
     renewal: str = "on_time"  # on_time | deemed | late | none
-    end: str = ""  # "" | cancellation | annulment | revocation
+    end: str = ""  # "" | cancellation | withdrawal | annulment | revocation
     ground: str = ""
     cross: bool = False  # revoked by the parent authority (Art. 14)
     penalties: tuple[str, ...] = ()  # warning, warning_fine, fine, confiscation, reprimand

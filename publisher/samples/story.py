@@ -2,7 +2,7 @@
 
 A publisher is granted a registration (maybe after a refusal), changes things,
 renews its media licences when they run out (on time, deemed under Art. 10, late
-or not at all) and may end cancelled (any Art. 9 ground), annulled or revoked,
+or not at all) and may end cancelled (any Art. 9 ground), withdrawn, annulled or revoked,
 with penalties on the way. Rows come out as dicts keyed by the field names of
 :mod:`publisher.ingest.fields`; dates are ``date`` objects and labels our vocabulary,
 so that each export can write them in its own style.
@@ -84,7 +84,7 @@ def _decision(
 
 
 def _own_motion(rng: random.Random, decided: date) -> Row:
-    """Dates of a decision nobody applied for (annulment, revocation)."""
+    """Dates of a decision nobody applied for (withdrawal, annulment, revocation)."""
     return {"decision_date": decided, "publication_date": published(rng, decided, 1, 7)}
 
 
@@ -322,15 +322,17 @@ def story(
             extras: list[Row] = [{"cancellation_ground": payload}]
             remark = _remark(rng, area, pub, "cancellation")
             decs.append(_decision(ctx, pub, own, what, dates_before(rng, when), extras, remark))
-        else:  # annulment, revocation
+        else:  # withdrawal, annulment, revocation; then cancelled under Art. 9(3)
             by = parent if plan.cross and parent and what == "revocation" else own
-            pen = _penalty(ctx, pub, by, "fraud" if what == "annulment" else what, when, False)
-            pens.append(pen)
-            number = str(pen["decision_number"]) if what == "revocation" else None
+            number = None
+            if what != "withdrawal":  # a lawful registration is withdrawn without a penalty
+                pen = _penalty(ctx, pub, by, "fraud" if what == "annulment" else what, when, False)
+                pens.append(pen)
+                number = str(pen["decision_number"]) if what == "revocation" else None
             remark = _remark(rng, area, pub, what)
             decs.append(_decision(ctx, pub, by, what, _own_motion(rng, when), [], remark, number))
             after = workday(when + timedelta(days=rng.randint(10, 40)))
-            if after <= LAST_DAY and (by != own or rng.random() < 0.6):
+            if after <= LAST_DAY and (by != own or what == "withdrawal" or rng.random() < 0.6):
                 extras = [{"cancellation_ground": "withdrawn_annulled_or_revoked"}]
                 dates = dates_before(rng, after)
                 decs.append(_decision(ctx, pub, own, "cancellation", dates, extras, None))

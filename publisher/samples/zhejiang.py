@@ -87,6 +87,7 @@ HANGZHOU = SourceSpec(
                 ("核准变更",),
                 ("核准延续",),
                 ("注销登记",),
+                ("撤回登记",),
                 ("撤销登记",),
                 ("吊销登记",),
                 ("不予登记",),
@@ -212,6 +213,7 @@ NINGBO = SourceSpec(
                 ("变更",),
                 ("延期",),
                 ("注销",),
+                ("撤回",),
                 ("撤销",),
                 ("吊销",),
                 ("不予登记", "不予许可"),
@@ -274,5 +276,6 @@ NINGBO = SourceSpec(
         {"kind": "periodical", "penalties": ("reprimand",)},
         {"kind": "newspaper", "end": "annulment"},
         {"kind": "periodical", "id_remarks": True, "end": "cancellation", "ground": "other"},
+        {"kind": "newspaper", "end": "withdrawal"},
     ),
 )
