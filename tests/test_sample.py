@@ -210,6 +210,55 @@ def test_xlsx_has_merged_title_and_notes_row(small: tuple[Path, dict[str, Any]])
     assert book.properties.created == datetime(2021, 9, 30, 9, 0, 0)
 
 
+def test_authorities_by_their_name_at_the_time(medium: tuple[Path, dict[str, Any]]) -> None:
+    """Every authority is a 市场监督管理局 now and declares its former 工商行政管理局 name
+    (renamed in the 2018 reform, on an illustrative day); a column naming the authority
+    writes the name in use on the row's date (or its short form)."""
+    out, _ = medium
+    for source in SOURCES:
+        config = load_source(out / source.name).config
+        for authority in [config.authority, *config.other_authorities]:
+            assert authority.name.endswith("市场监督管理局"), authority
+            (former,) = authority.former_names
+            assert former.name == authority.name.replace("市场监督管理局", "工商行政管理局")
+            assert date(2018, 10, 1) <= former.until <= date(2019, 3, 31)
+            assert "示例数据" in former.source and "示意" in former.source
+    areas = {a.code: a for s in SOURCES for a in (s.area, *s.other_authorities)}
+    folder = out / "anhui-province"
+    seen: Counter[tuple[str, bool]] = Counter()
+    for path in ("广告发布登记汇总.xlsx", "penalties.csv"):
+        spec = next(f for f in load_source(folder).config.files if f.path == path)
+        header = {f: h for h, f in spec.columns.items()}
+        for row in rows_of(folder, path):
+            written = re.sub(r"\s", "", nfkc(row[header["authority"]] or ""))
+            if not written:
+                continue  # the province's own decision, authority left to the default
+            day = _day(row[header["decision_date"]])
+            (code,) = {c for c, a in areas.items() for n in a.authority_names() if n[:3] in written}
+            name = areas[code].authority_on(day)
+            short = name.replace("工商行政管理局", "工商局").replace("市场监督管理局", "市场监管局")
+            assert written in (name, short), (path, day, written)
+            seen[(path, name.endswith("工商行政管理局"))] += 1
+    assert all(
+        seen[(p, former)] > 0
+        for p in ("广告发布登记汇总.xlsx", "penalties.csv")
+        for former in (True, False)
+    ), seen
+
+
+def test_numbers_carry_the_name_in_use() -> None:
+    """Numbers abbreviate the authority as it was named on the decision's day."""
+    ctx = Context(SampleRandom(1))
+    ctx.areas.update({s.area.code: s.area for s in SOURCES})
+    until = BY_NAME["anhui-province"].area.former_names[0][1]
+    after = until + timedelta(days=1)
+    assert ctx.number("340000", "grant", until) == "皖工商广登字〔2018〕0001号"
+    assert ctx.number("340000", "grant", after) == "皖市监广登字〔2018〕0002号"
+    assert ctx.number("340100", "withdrawal", after) == "合广回字〔2018〕001号"
+    assert ctx.penalty_number("340100", date(2018, 6, 1)) == "合工商处字〔2018〕1号"
+    assert ctx.penalty_number("340100", date(2019, 6, 3)) == "合市监处字〔2019〕1号"
+
+
 def test_json_records_are_nested(small: tuple[Path, dict[str, Any]]) -> None:
     out, summary = small
     data = json.loads((out / "changfeng/decisions.json").read_text(encoding="utf-8"))
@@ -241,13 +290,15 @@ def test_every_label_is_in_the_lookups() -> None:
                 name = lookup_of[field]
                 known = {label_key(k): v for k, v in getattr(base, name).items()}
                 known.update({label_key(k): v for k, v in source.lookups.get(name, {}).items()})
+                code_of = {}  # authorities are written by a name they used, and known by every one
+                for area in (source.area, *source.other_authorities):
+                    code_of.update({n: area.code for n in area.authority_names()})
+                if name == "authority":
+                    known.update({label_key(n): c for n, c in code_of.items()})
                 for value, labels in table.items():
                     for label in labels:
-                        if name == "authority":
-                            own = {source.authority: source.area.code}
-                            own.update({n: c for n, c, _ in source.other_authorities})
-                            known.update({label_key(k): v for k, v in own.items()})
-                        assert known.get(label_key(label)) == value, (source.name, field, label)
+                        want = code_of[value] if name == "authority" else value
+                        assert known.get(label_key(label)) == want, (source.name, field, label)
 
 
 # -- identifiers and messiness -------------------------------------------------------------------

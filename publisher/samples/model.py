@@ -78,11 +78,21 @@ PENALTY_BASIS = {
 PRODUCTS = ("保健食品", "医疗服务", "理财产品", "教育培训", "房地产", "化妆品")
 
 
+# The 2018 institutional reform turned each 工商行政管理局 into a 市场监督管理局, on a
+# different day in each place. The sample's authorities follow such a history, but the
+# days are ILLUSTRATIVE, chosen for the fictional sample (late 2018, early 2019): they are
+# not the documented days of the real authorities' renaming.
+RENAMED_SOURCE = "示例数据：更名日期为示意，并非有据可查的史实（illustrative date for the sample）"
+
+
 @dataclass(frozen=True)
 class Area:
     """What a source's publishers have in common: the authority, its place names and styles."""
 
     code: str
+    authority: str  # the name in use now
+    level: str  # province | prefecture | county
+    former_names: tuple[tuple[str, date], ...]  # (name, last day in use), oldest first
     province2: str
     short: str
     city: str
@@ -90,11 +100,28 @@ class Area:
     districts: tuple[tuple[str, str], ...]
     roads: tuple[str, ...]
     phone_area: str
-    number: str  # decision numbers: "合广{infix}字〔{year}〕{seq:03d}号"
-    penalty_number: str  # penalty decision numbers: "…〔{year}〕{seq}号"
+    # Decision numbers, e.g. "合广{infix}字〔{year}〕{seq:03d}号", and penalty decision numbers,
+    # "…〔{year}〕{seq}号"; {org} is 工商 or 市监 by the name in use on the decision's day.
+    number: str
+    penalty_number: str
     reg_prefix: str
     kind_weights: tuple[float, float, float, float]
     credit_division: str = ""  # division in credit codes; "" → one of ``districts``
+
+    def authority_on(self, day: date) -> str:
+        """The authority's name in use on ``day``."""
+        for name, until in self.former_names:
+            if day <= until:
+                return name
+        return self.authority
+
+    def org_on(self, day: date) -> str:
+        """The short form numbers use for the authority on ``day``: 工商 or 市监."""
+        return "工商" if self.authority_on(day).endswith("工商行政管理局") else "市监"
+
+    def authority_names(self) -> tuple[str, ...]:
+        """Every name the authority used, oldest first."""
+        return (*(name for name, _ in self.former_names), self.authority)
 
 
 @dataclass
@@ -159,14 +186,16 @@ class Context:
         self.seq[key] = n
         return n
 
-    def number(self, authority: str, kind: str, year: int) -> str:
+    def number(self, authority: str, kind: str, day: date) -> str:
         infix = INFIX[kind]
-        seq = self.next((authority, infix, year))
-        return self.areas[authority].number.format(infix=infix, year=year, seq=seq)
+        seq = self.next((authority, infix, day.year))
+        area = self.areas[authority]
+        return area.number.format(infix=infix, year=day.year, seq=seq, org=area.org_on(day))
 
-    def penalty_number(self, authority: str, year: int) -> str:
-        seq = self.next((authority, "罚", year))
-        return self.areas[authority].penalty_number.format(year=year, seq=seq)
+    def penalty_number(self, authority: str, day: date) -> str:
+        seq = self.next((authority, "罚", day.year))
+        area = self.areas[authority]
+        return area.penalty_number.format(year=day.year, seq=seq, org=area.org_on(day))
 
     def serial(self, key: str, lo: int, hi: int) -> int:
         n = self.serials.get(key, lo - 1) + 1

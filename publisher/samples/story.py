@@ -74,7 +74,7 @@ def _decision(
     head: Row = {
         **pub.base,
         **dates,
-        "decision_number": number or ctx.number(authority, kind, decided.year),
+        "decision_number": number or ctx.number(authority, kind, decided),
         "kind": kind,
         "legal_basis": BASIS[kind],
     }
@@ -199,7 +199,7 @@ def _penalty(ctx: Context, pub: Pub, authority: str, what: str, decided: date, p
     if phone:
         facts += f"（举报人电话：{nm.mobile(rng)}）"
     return {
-        "decision_number": ctx.penalty_number(authority, y),
+        "decision_number": ctx.penalty_number(authority, decided),
         "authority": authority,
         "party_name": pub.base["publisher_name"],
         "party_credit_code": pub.code,
