@@ -259,6 +259,34 @@ def test_numbers_carry_the_name_in_use() -> None:
     assert ctx.penalty_number("340100", date(2019, 6, 3)) == "合市监处字〔2019〕1号"
 
 
+def test_province_gives_its_notice_numbers(medium: tuple[Path, dict[str, Any]]) -> None:
+    """The province's XLSX gives the (fictional) number of the notice that published each of
+    its own decisions: one number per publication day, its 工商/市监 by the name that day;
+    the decisions it re-exports from the cities carry none."""
+    out, _ = medium
+    folder = out / "anhui-province"
+    path = "广告发布登记汇总.xlsx"
+    spec = next(f for f in load_source(folder).config.files if f.path == path)
+    header = {f: h for h, f in spec.columns.items()}
+    area = BY_NAME["anhui-province"].area
+    numbers: dict[date, set[str]] = {}
+    for row in rows_of(folder, path):
+        authority = re.sub(r"\s", "", nfkc(row[header["authority"]] or ""))
+        number = nfkc(row[header["notice_number"]] or "")
+        published = row[header["publication_date"]]
+        if authority and not authority.startswith("安徽省"):
+            assert not number, row
+        elif published:
+            day = _day(published)
+            org = "工商" if area.authority_on(day).endswith("工商行政管理局") else "市监"
+            m = re.fullmatch(rf"皖{org}广告公告〔(\d{{4}})〕第(\d+)号", number)
+            assert m and int(m[1]) == day.year and 1 <= int(m[2]) <= 252, (day, number)
+            numbers.setdefault(day, set()).add(number)
+    assert len(numbers) > 10
+    assert all(len(n) == 1 for n in numbers.values())
+    assert len({n for ns in numbers.values() for n in ns}) == len(numbers)
+
+
 def test_json_records_are_nested(small: tuple[Path, dict[str, Any]]) -> None:
     out, summary = small
     data = json.loads((out / "changfeng/decisions.json").read_text(encoding="utf-8"))
@@ -556,6 +584,7 @@ def _assert_every_case(result: Any) -> None:
     grounds = {d.cancellation_ground for d in decisions if d.kind == "cancellation"}
     assert len(grounds) == 6
     assert any(len({p.source for p in d.provenance}) > 1 for d in decisions)
+    assert any(d.notice_number for d in decisions)  # a source's own notice numbers
     kinds = {k for p in result.penalties.values() for k in p.kinds}
     assert kinds == {
         "public_reprimand",

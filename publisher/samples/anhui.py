@@ -263,6 +263,7 @@ PROVINCE_AREA = Area(
     reg_prefix="皖广登",
     kind_weights=(0.3, 0.3, 0.25, 0.15),
     credit_division="340000",
+    notice_number="皖{org}广告公告〔{year}〕第{seq}号",
 )
 ANHUI_AREAS = (PROVINCE_AREA, HEFEI.area, CHANGFENG.area)
 
@@ -290,7 +291,10 @@ PROVINCE = SourceSpec(
         format="xlsx",
         sheet="登记信息",
         title="安徽省市场监督管理局 广告发布登记信息汇总表（示例数据，内容虚构）",
-        note="注：含本局登记信息及转录的合肥市、长丰县登记信息；日期为决定作出日期。",
+        note=(
+            "注：含本局登记信息及转录的合肥市、长丰县登记信息；日期为决定作出日期；"
+            "公告编号为本局公布决定的公告编号，转录信息不含公告编号（示例数据，编号虚构）。"
+        ),
         columns=(
             ("序号", ""),
             ("登记机关", "authority"),
@@ -322,6 +326,7 @@ PROVINCE = SourceSpec(
             ("受理日期", "acceptance_date"),
             ("决定日期", "decision_date"),
             ("公示日期", "publication_date"),
+            ("公告编号", "notice_number"),
             ("法律依据", "legal_basis"),
             ("备注", "remarks"),
         ),

@@ -107,6 +107,9 @@ class Area:
     reg_prefix: str
     kind_weights: tuple[float, float, float, float]
     credit_division: str = ""  # division in credit codes; "" → one of ``districts``
+    # Numbers of the notices (公告) that publish its decisions, "" if its exports give none;
+    # {seq} is the publication day's working day of the year, so one day has one number.
+    notice_number: str = ""
 
     def authority_on(self, day: date) -> str:
         """The authority's name in use on ``day``."""
@@ -191,6 +194,14 @@ class Context:
         seq = self.next((authority, infix, day.year))
         area = self.areas[authority]
         return area.number.format(infix=infix, year=day.year, seq=seq, org=area.org_on(day))
+
+    def notice_number(self, authority: str, published: date) -> str | None:
+        area = self.areas[authority]
+        if not area.notice_number:
+            return None
+        seq = workday_of_year(published)
+        org = area.org_on(published)
+        return area.notice_number.format(year=published.year, seq=seq, org=org)
 
     def penalty_number(self, authority: str, day: date) -> str:
         seq = self.next((authority, "罚", day.year))
@@ -296,6 +307,16 @@ def shift_workdays(d: date, n: int) -> date:
         if 0 <= j < len(t.days):
             return date.fromordinal(t.days[j])
     return _step(d, n)
+
+
+def workday_of_year(d: date) -> int:
+    """How many working days of ``d``'s year fall on or before ``d``."""
+    t = _workdays()
+    i, jan1 = t.index(d), t.index(date(d.year, 1, 1))
+    if i is None or jan1 is None:  # beyond the table: day by day
+        days = (date(d.year, 1, 1) + timedelta(days=n) for n in range(d.timetuple().tm_yday))
+        return sum(map(official_workday, days))
+    return t.before[i + 1] - t.before[jan1]
 
 
 def dates_before(rng: random.Random, decided: date) -> Row:

@@ -78,6 +78,9 @@ def _decision(
         "kind": kind,
         "legal_basis": BASIS[kind],
     }
+    published = dates.get("publication_date")
+    if isinstance(published, date) and (notice := ctx.notice_number(authority, published)):
+        head["notice_number"] = notice
     if remark:
         head["remarks"] = remark
     return Dec(authority, kind, [{**head, **extra} for extra in extras] or [head])
