@@ -117,7 +117,8 @@ def synthetic(rows: int, seed: int = 1) -> dict[str, list[Any]]:
         out["status_periods"] += [
             t.StatusPeriodRow(registration_id=reg, status="valid", valid_from=date(2017, 1, 5),
                               valid_to=date(2020, 12, 31)),
-            t.StatusPeriodRow(registration_id=reg, status="expired", valid_from=date(2021, 1, 1)),
+            t.StatusPeriodRow(registration_id=reg, status="expired", valid_from=date(2021, 1, 1),
+                              valid_to=date(2021, 4, 28)),
         ]  # fmt: skip
         for j in range(2 if media_left > n_pub - i else 1):
             if media_left <= 0:
