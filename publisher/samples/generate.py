@@ -30,9 +30,10 @@ from .sources import SOURCES, SourceSpec
 from .story import story
 
 HEADER = """\
-# A sample source written by `adreg sample` (publisher/sample.py).
+# A sample source written by `adreg sample` (publisher/samples/).
 # FICTIONAL DATA: the authority is real, every publisher, person, phone number,
-# ID-card number and decision in this folder is invented.
+# ID-card number, decision and notice number in this folder is invented, and the
+# days its former names end (former_names) are illustrative, not documented.
 """
 _BRACKETS = str.maketrans({"〔": "[", "〕": "]"})
 
