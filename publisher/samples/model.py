@@ -286,13 +286,15 @@ def _step(d: date, n: int) -> date:
     return d
 
 
+_next_workday: dict[date, date] = {}  # a cache: the generator asks about a few thousand days
+
+
 def workday(d: date) -> date:
     """``d`` if it is a working day, else the next working day."""
-    t = _workdays()
-    i = t.index(d)
-    if i is None or t.before[i] >= len(t.days):
-        return d if official_workday(d) else _step(d, 1)
-    return date.fromordinal(t.days[t.before[i]])
+    found = _next_workday.get(d)
+    if found is None:
+        found = _next_workday[d] = d if official_workday(d) else _step(d, 1)
+    return found
 
 
 def shift_workdays(d: date, n: int) -> date:
@@ -300,8 +302,8 @@ def shift_workdays(d: date, n: int) -> date:
     if n == 0:
         return d
     t = _workdays()
-    i = t.index(d)
-    if i is not None:
+    i = d.toordinal() - t.FIRST
+    if 0 <= i < len(t.before) - 1:
         # working days up to and including d (forward), or strictly before d (back)
         j = t.before[i + 1] + n - 1 if n > 0 else t.before[i] + n
         if 0 <= j < len(t.days):
