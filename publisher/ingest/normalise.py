@@ -93,7 +93,8 @@ class FileNormaliser:
         self.lookups = merged_lookups(source)
         labels = self.lookups["authority"]
         for code, authority in authorities.items():
-            labels.setdefault(label_key(authority.name), code)
+            for name in (authority.name, *(n.name for n in authority.names)):
+                labels.setdefault(label_key(name), code)  # its name now, and former names
             labels.setdefault(code, code)
         self.authority_code = source.config.authority.division_code
         self.known_authorities = set(authorities)
