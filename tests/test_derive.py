@@ -531,10 +531,10 @@ def test_no_status_is_stated_past_the_regime_end_or_the_as_of_date():
     assert runs(only(derive(log))) == [("valid", date(2017, 1, 5), HORIZON, "g")]
     assert codes(derive(log)) == []
     as_of = date(2019, 3, 1)
-    periods = only(derive(log, as_of=as_of))
-    assert runs(periods) == [("valid", date(2017, 1, 5), as_of, "g")]
+    early = only(derive(log, as_of=as_of))
+    assert runs(early) == [("valid", date(2017, 1, 5), as_of, "g")]
     # Day by day against the reference, on both horizons.
-    for horizon, periods in ((HORIZON, only(derive(log))), (as_of, periods)):
+    for horizon, periods in ((HORIZON, only(derive(log))), (as_of, early)):
         day = date(2016, 12, 1)
         while day <= date(2023, 1, 1):
             expected = "valid" if date(2017, 1, 5) <= day <= horizon else "not_registered"
