@@ -283,6 +283,22 @@ def assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str)
     return lines[0]
 
 
+def assert_intact(out: Path) -> str:
+    """``current`` under the output root ``out`` names a complete release of the samples:
+    every file matches its sha256 and the database answers. Returns its version."""
+    from publisher.manifest import verify_release
+
+    current = (out / "current").resolve()
+    assert current.parent == out / "releases"
+    assert verify_release(current) == []
+    conn = sqlite3.connect(f"file:{current / 'adreg-samples.db'}?immutable=1", uri=True)
+    try:
+        assert conn.execute("select count(*) from decisions").fetchone()[0] > 0
+    finally:
+        conn.close()
+    return current.name
+
+
 ROOT = Path(__file__).resolve().parent.parent
 SAMPLE_SOURCES = sorted(p for p in (ROOT / "samples" / "sources").iterdir() if p.is_dir())
 SAMPLE_CONFIG = ROOT / "samples" / "release.yml"
@@ -299,19 +315,3 @@ def sample_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert config.as_of is not None
     publish(SAMPLE_SOURCES, root, config=config, as_of=config.as_of)
     return root
-
-
-def assert_intact(out: Path) -> str:
-    """``current`` under the output root ``out`` names a complete release of the samples:
-    every file matches its sha256 and the database answers. Returns its version."""
-    from publisher.manifest import verify_release
-
-    current = (out / "current").resolve()
-    assert current.parent == out / "releases"
-    assert verify_release(current) == []
-    conn = sqlite3.connect(f"file:{current / 'adreg-samples.db'}?immutable=1", uri=True)
-    try:
-        assert conn.execute("select count(*) from decisions").fetchone()[0] > 0
-    finally:
-        conn.close()
-    return current.name
