@@ -48,6 +48,7 @@ class FileLedger(Base, kw_only=True):
     counts: Counts
     sheet: str | None = None
     encoding: str | None = None
+    lines: int | None = None  # a CSV's physical lines after its header
 
 
 class SourceLedger(Base, kw_only=True):
