@@ -166,14 +166,15 @@ def test_a_failed_index_write_after_the_switch_says_so(out: Path) -> None:
 
 @pytest.fixture
 def small_fs(tmp_path: Path) -> Iterator[Path]:
-    """A real 8 MB tmpfs, where this machine lets us mount one."""
+    """A real 64 MB tmpfs (room for two releases of the samples), where this machine lets
+    us mount one."""
     mount = tmp_path / "fs"
     mount.mkdir()
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root")
     try:
         made = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True
+            ["mount", "-t", "tmpfs", "-o", "size=64m", "tmpfs", str(mount)], capture_output=True
         )
     except FileNotFoundError:
         pytest.skip("no mount command here")

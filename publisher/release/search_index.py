@@ -18,7 +18,7 @@ from typing import Any
 from ..read.search import NOT_ALNUM as _NOT_ALNUM
 from ..read.search import index_chars
 
-_CACHE_MAX = 200_000
+_CACHE_MAX = 20_000  # words and runs of Chinese cached: names share place names and suffixes
 
 
 @cache
