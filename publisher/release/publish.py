@@ -22,7 +22,11 @@ from ..ingest import IngestResult, ingest
 from ..ingest.config import decode_yaml
 from ..ingest.ledger import LedgerWriter
 from ..law import law
+from ..manifest import read_manifest
 from ..model import Base
+from ..read.changes import CHANGES_DIR
+from .bundle import write_zip, zip_name
+from .changes import ChangesWriter
 from .checks import CheckedStream
 from .database import build_database
 from .diff import diff_packages, diff_text
@@ -205,13 +209,22 @@ def _build(
         raise UserError(f"release not switched in: the Excel copy failed: {last[0]}")
     say("diff")
     old_package = _package_of(previous, config.name) if previous else None
-    d = diff_packages(old_package, package)
+    # The complete diff (row contents) is written against a previous release only: the
+    # first release's would be the package itself.
+    changes = (
+        ChangesWriter(build / CHANGES_DIR, read_manifest(previous).version, version)
+        if old_package is not None and previous is not None
+        else None
+    )
+    d = diff_packages(old_package, package, changes)
     (build / "diff.json").write_bytes(msgspec.json.format(msgspec.json.encode(d), indent=2))
     text = diff_text(d)
     (build / "diff.txt").write_text(text + "\n", encoding="utf-8")
     problems = verify_files(package)
     if problems:
         raise UserError("release not switched in: " + "; ".join(problems[:3]))
+    say("zip")
+    write_zip(package, build / zip_name(config.name))
     write_manifest(
         build,
         Manifest(
@@ -221,6 +234,7 @@ def _build(
             regime_end=config.regime_end.isoformat(),
             previous=previous.name if previous else None,
             counts=counts,
+            changed_rows=sum(r.added + r.removed + r.changed for r in d.resources.values()),
         ),
     )
     return result, counts, text
