@@ -6,6 +6,7 @@ so its schema and the CLI's ``--json`` cannot drift apart.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from urllib.parse import quote
 
@@ -15,9 +16,16 @@ import msgspec
 NOTICE_PATH = "/api/v1/notices/{}"
 
 
+_URL_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
+
+
 def notice_url(notice_id: str | None) -> str | None:
     """The link to a notice (a path on the server that serves the API), or None."""
-    return NOTICE_PATH.format(quote(notice_id, safe="")) if notice_id else None
+    if not notice_id:
+        return None
+    return NOTICE_PATH.format(
+        notice_id if _URL_SAFE.fullmatch(notice_id) else quote(notice_id, safe="")
+    )
 
 
 class Answer(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=False, kw_only=True):

@@ -7,6 +7,7 @@ carry a fixed time: the same package gives the same zip.
 
 from __future__ import annotations
 
+import threading
 import zipfile
 from pathlib import Path
 
@@ -18,8 +19,12 @@ def zip_name(package_name: str) -> str:
     return f"{package_name}-datapackage.zip"
 
 
-def write_zip(package: Path, dest: Path) -> Path:
-    """Zip the package folder ``package`` (deflated) into ``dest``."""
+class Stopped(Exception):
+    """The zip was asked to stop (the build it belongs to failed)."""
+
+
+def write_zip(package: Path, dest: Path, stop: threading.Event | None = None) -> Path:
+    """Zip the package folder ``package`` (deflated) into ``dest``; ``stop`` set ends it."""
     files = sorted(p for p in package.rglob("*") if p.is_file())
     with zipfile.ZipFile(dest, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as zf:
         for path in files:
@@ -30,5 +35,7 @@ def write_zip(package: Path, dest: Path) -> Path:
             info.external_attr = 0o644 << 16
             with path.open("rb") as src, zf.open(info, "w", force_zip64=True) as out:
                 while chunk := src.read(CHUNK):
+                    if stop is not None and stop.is_set():
+                        raise Stopped(dest)
                     out.write(chunk)
     return dest
