@@ -22,7 +22,7 @@ from api import create_app
 from api.__main__ import openapi_document
 
 CHECKED_IN = Path(__file__).with_name("openapi.json")
-EXAMPLES = 60  # per operation and mode
+EXAMPLES = 50  # per operation and mode
 CONSTRAINTS = ("pattern", "maxLength", "minLength", "minimum", "maximum", "enum", "format")
 
 
