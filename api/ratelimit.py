@@ -66,9 +66,36 @@ class CountingRateLimitMiddleware(RateLimitMiddleware):
                 )
             window[0] += 1
             if self.config.set_rate_limit_headers:
-                seen = CacheObject(history=Count(window[0]), reset=window[1])  # type: ignore[arg-type]
-                send = self.create_send_wrapper(send=send, cache_object=seen)
+                send = self._with_headers(send, window[0], window[1] - now)
         await self.app(scope, receive, send)
+
+    def _with_headers(self, send: Any, count: int, reset_in: int) -> Any:
+        """The stock ``RateLimit-*`` headers, appended as raw header pairs."""
+        c = self.config
+        extra = [
+            (c.rate_limit_policy_header_key.lower().encode(), self._policy),
+            (c.rate_limit_limit_header_key.lower().encode(), self._limit),
+            (
+                c.rate_limit_remaining_header_key.lower().encode(),
+                b"%d" % max(0, self.max_requests - count),
+            ),
+            (c.rate_limit_reset_header_key.lower().encode(), b"%d" % reset_in),
+        ]
+
+        async def send_with_headers(message: Any) -> None:
+            if message["type"] == "http.response.start":
+                message = {**message, "headers": [*(message.get("headers") or ()), *extra]}
+            await send(message)
+
+        return send_with_headers
+
+    @property
+    def _policy(self) -> bytes:
+        return f"{self.max_requests}; w={DURATION_VALUES[self.unit]}".encode()
+
+    @property
+    def _limit(self) -> bytes:
+        return str(self.max_requests).encode()
 
 
 @dataclass
