@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLES := samples/sources/*
 
-.PHONY: install install-test demo datapackages test lint typecheck check bench clean
+.PHONY: install install-test demo datapackages openapi serve test lint typecheck check bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -29,6 +29,14 @@ datapackages: install
 	cp -R build/samples-release/current/datapackages/adreg-samples datapackages/
 	rm -rf build/samples-release
 
+## The API's OpenAPI document, as checked in for tests (a change to it is a visible diff).
+openapi: install
+	$(BIN)/python -m api --openapi > tests/openapi.json
+
+## Serve the API over out/ (make demo first) on http://127.0.0.1:8000/api/schema/swagger
+serve: install
+	$(BIN)/python -m api --release out --port 8000
+
 lint:
 	$(BIN)/ruff check publisher api tests benchmarks
 	$(BIN)/ruff format --check publisher api tests benchmarks
@@ -46,6 +54,7 @@ bench: install-test
 	$(BIN)/python benchmarks/bench_publish.py
 	$(BIN)/python benchmarks/bench_database.py
 	$(BIN)/python benchmarks/bench_package.py
+	$(BIN)/python benchmarks/bench_api.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache
