@@ -120,7 +120,7 @@ class LicenceWindow(Answer):
 
 class DecisionRef(Answer):
     id: str
-    decision_number: str
+    decision_number: str | None
     kind: str
     kind_zh: str
     decision_date: date
@@ -254,7 +254,7 @@ class ChangeItem(Answer):
 
 class Decision(Answer):
     id: str
-    decision_number: str
+    decision_number: str | None
     kind: str
     kind_zh: str
     authority_code: str
