@@ -307,33 +307,31 @@ def _same_headers(f: FileConfig, i: int, yml: Path) -> None:
             )
 
 
-def _check_extract(f: FileConfig, i: int, yml: Path) -> None:
+def _pattern_problem(pattern: str, f: FileConfig) -> str | None:
+    """What is wrong with one extract pattern of ``f``, if anything."""
+    try:
+        names = pattern_fields(pattern)
+    except ValueError as exc:
+        return f"bad pattern ({exc})"
+    if not names:
+        return "the pattern names no field; write (?P<field>…) around the value"
     fields = FIELDS[f.kind]
+    for name in names:
+        if name not in fields:
+            return f"group {name!r} is not a field of {f.kind}; known: {', '.join(sorted(fields))}"
+        if name in f.columns.values():
+            return f"{name!r} is also mapped from a column; a field comes from one place"
+    return None
+
+
+def _check_extract(f: FileConfig, i: int, yml: Path) -> None:
     for j, rule in enumerate(f.extract):
         for k, pattern in enumerate(rule.patterns):
-            where = _key_line(yml, "files", i, "extract", j, "pattern")
-            if isinstance(rule.pattern, list):
-                where = _key_line(yml, "files", i, "extract", j, "pattern", k)
-            try:
-                names = pattern_fields(pattern)
-            except ValueError as exc:
-                raise UserError(f"{where}: files[{i}].extract: bad pattern ({exc})") from None
-            if not names:
-                raise UserError(
-                    f"{where}: files[{i}].extract: the pattern names no field; "
-                    "write (?P<field>…) around the value"
-                )
-            for name in names:
-                if name not in fields:
-                    raise UserError(
-                        f"{where}: files[{i}].extract: group {name!r} is not a field of "
-                        f"{f.kind}; known: {', '.join(sorted(fields))}"
-                    )
-                if name in f.columns.values():
-                    raise UserError(
-                        f"{where}: files[{i}].extract: {name!r} is also mapped from a column; "
-                        "a field comes from one place"
-                    )
+            problem = _pattern_problem(pattern, f)
+            if problem:
+                at = (k,) if isinstance(rule.pattern, list) else ()
+                where = _key_line(yml, "files", i, "extract", j, "pattern", *at)
+                raise UserError(f"{where}: files[{i}].extract: {problem}")
 
 
 def _check_identity(f: FileConfig, i: int, yml: Path, mapped: set[str]) -> None:
