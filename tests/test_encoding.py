@@ -3,6 +3,7 @@ when what it decodes is mostly common Chinese), and only then a statistical dete
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -41,11 +42,18 @@ def test_every_generated_export_is_detected(tmp_path: Path, publishers: int, see
 
 
 def test_the_sample_that_flaked_publishes(tmp_path: Path, adreg) -> None:
-    """``adreg sample --publishers 1500 --seed 11`` then ``adreg ingest`` of its Hangzhou
-    export, which declares ``encoding: detect``."""
+    """``adreg sample --publishers 1500 --seed 11`` then ``adreg publish`` of its Hangzhou
+    export, which declares ``encoding: detect``: the release lists the file as GB18030."""
     assert adreg("sample", "--publishers", "1500", "--seed", "11", tmp_path / "s").returncode == 0
-    proc = adreg("ingest", tmp_path / "s" / "hangzhou", "--ledger", tmp_path / "l.json", "-q")
+    out = tmp_path / "out"
+    proc = adreg(
+        "publish", tmp_path / "s" / "hangzhou", "--out", out, "--as-of", "2021-04-28", "-q"
+    )
     assert proc.returncode == 0, proc.stderr
+    ledger = json.loads((out / "current" / "ledger.json").read_text(encoding="utf-8"))
+    (file,) = ledger["sources"][0]["files"]
+    assert (file["file"], file["encoding"]) == ("登记信息.csv", "gb18030")
+    assert file["counts"]["published"] > 100
 
 
 TEXT = "合肥市市场监督管理局准予广告发布登记，单位名称：合肥晚报社；住所：合肥市长江中路1号。\n"

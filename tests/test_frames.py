@@ -44,7 +44,9 @@ def python_rows(path: Path, encoding: str, header_lines: int) -> list[tuple[int,
     return out
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.lists(row | st.just([]), max_size=30),
     st.sampled_from(["utf-8", "gb18030"]),
@@ -98,7 +100,7 @@ texts = st.text(
 ) | st.sampled_from(["", " ", "#DIV/0!", "13912345678", "电话：139 1234 5678", "0551-62345678"])
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(texts, min_size=1, max_size=12), st.sampled_from(TEXT_FIELDS))
 def test_text_columns_match_the_cell_path(raw: list[str], name: str) -> None:
     """Text and number columns cleaned by Polars kernels equal ``_cell`` cell by cell:
@@ -158,7 +160,7 @@ def test_table_rows_are_read_alike_in_every_encoding(tmp_path: Path, encoding: s
 names = st.lists(st.text(alphabet=list("甲乙报 　a"), max_size=4), min_size=1, max_size=4)
 
 
-@settings(max_examples=100)
+@settings(max_examples=100, deadline=None)
 @given(st.lists(st.tuples(names, st.sampled_from(["；", "、"])), min_size=1, max_size=8))
 def test_cells_of_several_values_split_by_position(cells: list[tuple[list[str], str]]) -> None:
     """A cell listing media gives a frame row per value, numbered ``_part`` within its file row
