@@ -48,6 +48,7 @@ from publisher.values import (
     cn_medium_type,
     label_key,
     narrow,
+    number_key,
     parse_cn_number,
     parse_credit_code,
     parse_date,
@@ -202,12 +203,14 @@ def rewrite(
 
 
 def decision_files(vocab: Vocabulary) -> list[tuple[str, Source, FileConfig]]:
-    """The sample's decision files: (``source/path`` as the generator names it, source, spec)."""
+    """The sample's decision files: (``source/path`` as the generator names it, source, spec).
+    Files whose rows are not one decision per number in plain cells (an ``identity``,
+    ``extract`` patterns, ``separators``: 温州's) have no equivalent Table Schema: not used."""
     return [
         (f"{source.folder.name}/{spec.path}", source, spec)
         for source in vocab.sources
         for spec in source.config.files
-        if spec.kind == "decisions"
+        if spec.kind == "decisions" and not (spec.identity or spec.extract or spec.separators)
     ]
 
 
@@ -237,7 +240,7 @@ def canonical_rows(
             except Skip as exc:
                 skipped[str(exc)] += 1
                 continue
-            number = row["decision_number"]
+            number = number_key(row["decision_number"])  # as ingest matches re-exports
             owner = first.setdefault(number, (source.name, key))
             if owner[0] != source.name:
                 skipped["re-exported_by_another_source"] += 1

@@ -43,8 +43,31 @@ CancellationGround = Literal[
     "ceased_publishing",  # (五) 停止从事广告发布
     "other",  # (六) 依法应当注销的其他情形
 ]
+# Every kind of penalty the Advertising Law (2015), the regulation and the Administrative
+# Penalty Law (2021, art. 9) provide; each with its article in publisher.vocabulary.
 PenaltyKind = Literal[
-    "warning", "public_reprimand", "fine", "confiscation", "registration_revocation"
+    "warning",  # 警告
+    "public_reprimand",  # 通报批评
+    "fine",  # 罚款
+    "confiscation",  # 没收, what is not said
+    "confiscation_of_ad_fees",  # 没收广告费用
+    "confiscation_of_illegal_gains",  # 没收违法所得
+    "confiscation_of_illegal_property",  # 没收非法财物
+    "suspension_of_ad_publishing",  # 暂停广告发布业务
+    "registration_revocation",  # 吊销广告发布登记 (Art. 14)
+    "registration_annulment",  # 撤销广告发布登记 (Art. 15)
+    "business_licence_revocation",  # 吊销营业执照
+    "ad_approval_revocation",  # 撤销广告审查批准文件
+    "ad_review_ban",  # 一年内不受理其广告审查申请
+    "licence_suspension",  # 暂扣许可证件
+    "qualification_downgrade",  # 降低资质等级
+    "licence_revocation",  # 吊销许可证件
+    "business_restriction",  # 限制开展生产经营活动
+    "production_suspension",  # 责令停产停业
+    "closure",  # 责令关闭
+    "practice_restriction",  # 限制从业
+    "detention",  # 行政拘留
+    "other",  # 法律、行政法规规定的其他行政处罚
 ]
 Violation = Literal[
     "unregistered_publishing",  # 广告法第六十条: 未办理广告发布登记擅自发布
@@ -133,7 +156,8 @@ class Decision(Base, kw_only=True):
     """One published registration decision, possibly merged from several exports."""
 
     id: str
-    decision_number: str
+    # As the source wrote it (cleaned); None when the export gives none (see ``identity``).
+    decision_number: str | None = None
     authority_code: str
     kind: DecisionKind
     publisher: Publisher

@@ -10,7 +10,7 @@ from __future__ import annotations
 import operator
 import re
 from datetime import date, datetime, timedelta
-from decimal import Decimal, InvalidOperation
+from decimal import Context, Decimal, Inexact, InvalidOperation, Overflow
 
 from .law import law
 
@@ -61,7 +61,12 @@ def label_key(raw: str) -> str:
     return narrow(raw).replace(" ", "").casefold()
 
 
-_BRACKETS = str.maketrans({"[": "〔", "]": "〕", "【": "〔", "】": "〕", "(": "〔", ")": "〕"})
+_BRACKETS = str.maketrans(
+    {
+        **dict.fromkeys("[【〖﹝(", "〔"),
+        **dict.fromkeys("]】〗﹞)", "〕"),
+    }
+)
 # clean_number in one table: narrowed, spaces removed, brackets unified (for whole columns).
 NUMBER_TABLE: dict[int, int | None] = {}
 for _cp in {*_NARROW, 0x20, *_BRACKETS}:
@@ -73,6 +78,18 @@ for _cp in {*_NARROW, 0x20, *_BRACKETS}:
 def clean_number(raw: str) -> str:
     """Document numbers: cleaned, no spaces, year brackets unified to 〔〕 (合广登字〔2017〕1号)."""
     return narrow(raw).replace(" ", "").translate(_BRACKETS)
+
+
+# The serial of a cleaned number: its last run of digits, before 号 or at the end, with the
+# 第 before it and its leading zeros. One pattern for Python and Polars (Rust regex) alike.
+NUMBER_SERIAL = r"第?0*([0-9]+)(号?)$"
+_NUMBER_SERIAL = re.compile(NUMBER_SERIAL)
+
+
+def number_key(cleaned: str) -> str:
+    """The canonical form a cleaned number is matched and identified by: 〔2017〕1号 for
+    〔2017〕001号, [2017]第1号, 【2017】001号, （2017）第001号 (see :func:`clean_number`)."""
+    return _NUMBER_SERIAL.sub(r"\1\2", cleaned, count=1)
 
 
 _DATE_YMD = re.compile(r"^(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})\s*日?$")
@@ -180,22 +197,137 @@ def parse_issn(raw: str) -> str:
     return f"{code[:4]}-{code[4:]}"
 
 
-_MONEY = re.compile(r"^(?:人民币|RMB|CNY|¥|￥)?([0-9][0-9,]*(?:\.[0-9]+)?)(万)?元?$")
+# -- amounts ---------------------------------------------------------------------------------
+# An amount as authorities write it: 12000, 12,000.00元, ¥30,000.00, 1.5万元, 人民币30000元,
+# 罚款贰万元整, 壹拾万元, 叁仟伍佰元, 3万5千元, and both at once: 叁万元整（¥30,000.00）.
+# Never rounded: a fraction of a fen, a negative, an absurd size is a bad_amount.
+
+MAX_AMOUNT = Decimal(10) ** 12  # one trillion yuan: above any fine or confiscation on record
+_FEN = Decimal("0.01")
+_EXACT = Context(prec=60, traps=[Inexact, InvalidOperation, Overflow])
+_ROUND = Context(prec=60)
+_PREFIX = re.compile(
+    r"^(?:并处|处以|处|罚款|罚没款|罚金|人民币|金额|共计|合计|计|大写|小写|RMB|CNY|¥|￥|:)+"
+)
+_SUFFIX = re.compile(r"(?:元整|圆整|元正|圆正|整|正)$")
+_FIGURES = re.compile(r"^(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?(万|亿)?(?:元|圆)?$")
+_DIGIT = {
+    **dict.fromkeys("零〇", 0),
+    **dict.fromkeys("壹一", 1),
+    **dict.fromkeys("贰貳二两兩", 2),
+    **dict.fromkeys("叁參三", 3),
+    **dict.fromkeys("肆四", 4),
+    **dict.fromkeys("伍五", 5),
+    **dict.fromkeys("陆陸六", 6),
+    **dict.fromkeys("柒七", 7),
+    **dict.fromkeys("捌八", 8),
+    **dict.fromkeys("玖九", 9),
+}
+_UNIT = {**dict.fromkeys("拾十", 10), **dict.fromkeys("佰百", 100), **dict.fromkeys("仟千", 1000)}
+_BIG = {**dict.fromkeys("万萬", 10**4), **dict.fromkeys("亿億", 10**8)}
+_WORD_TOKEN = re.compile(r"\d+(?:\.\d+)?|.")
+
+
+def _bad(detail: str) -> BadValue:
+    return BadValue("bad_amount", detail)
+
+
+def _words(text: str) -> Decimal:
+    """An amount in Chinese numerals (大写 or 小写, Arabic digits allowed before a unit):
+    拾佰仟 within a section, 万 and 亿 between sections, then 元, 角 and 分."""
+    total = section = Decimal(0)
+    digit: Decimal | None = None
+    last_unit = 10**5  # units within a section go down: 仟 then 佰 then 拾
+    last_big = 10**9
+    after = ""  # "" in yuan; "元", "角" or "分" once reached
+    fraction = Decimal(0)
+    for token in _WORD_TOKEN.findall(text):
+        if token in _DIGIT or token[0].isdigit():
+            if digit is not None:
+                raise _bad("two digits without a unit between them")
+            value = Decimal(_DIGIT[token]) if token in _DIGIT else Decimal(token)
+            digit = None if value == 0 and token in _DIGIT else value
+        elif token in "角分" and (
+            after in ("元", "角" if token == "分" else "元") or not (after or section or total)
+        ):
+            if digit is None:
+                raise _bad(f"{token} without a digit")
+            fraction += digit * (Decimal("0.1") if token == "角" else _FEN)
+            digit, after = None, token
+        elif after:
+            raise _bad("more after the fen")
+        elif token in _UNIT:
+            unit = _UNIT[token]
+            if unit >= last_unit:
+                raise _bad("units out of order")
+            if digit is None:  # 拾万 = 100000, 十五 = 15: a leading 拾 means one ten
+                if unit != 10 or section or total:
+                    raise _bad(f"{token} without a digit")
+                digit = Decimal(1)
+            section += digit * unit
+            digit, last_unit = None, unit
+        elif token in _BIG:
+            big = _BIG[token]
+            section += digit or 0
+            if big == 10**4:
+                if last_big <= big or not section:
+                    raise _bad("万 out of place")
+                total += section * big
+            else:  # 亿 multiplies all before it: 壹万亿 = 10¹²
+                if not (section or total):
+                    raise _bad("亿 out of place")
+                total = (total + section) * big
+            section, digit, last_unit, last_big = Decimal(0), None, 10**5, big
+        elif token in "元圆":
+            total += section + (digit or 0)
+            section, digit, after = Decimal(0), None, "元"
+        else:
+            raise _bad("not an amount in CNY")
+    if digit is not None:
+        if after:  # 伍元伍: a digit left over after the yuan
+            raise _bad("a digit without its unit")
+        section += digit
+    if not after:
+        total += section
+    if not any(t in _DIGIT or t in _UNIT or t[0].isdigit() for t in _WORD_TOKEN.findall(text)):
+        raise _bad("no amount")
+    return total + fraction
+
+
+def _amount(text: str) -> Decimal:
+    text = _SUFFIX.sub("", _PREFIX.sub("", text))
+    if not text:
+        raise _bad("no amount")
+    if text[0] in "-−负":
+        raise _bad("a negative amount")
+    m = _FIGURES.match(text)
+    if m:
+        figures, decimals, big = m.groups()
+        if len(figures.replace(",", "")) > 15:
+            raise _bad("implausibly large")
+        amount = Decimal(figures.replace(",", "") + (decimals or ""))
+        if big:
+            amount = _EXACT.multiply(amount, _BIG[big])
+        return amount
+    if len(text) > 40:
+        raise _bad("not an amount in CNY")
+    return _words(text)
 
 
 def parse_money(raw: str) -> Decimal:
-    """An amount in CNY: 12000, 12,000.00元, ¥12000, 1.2万元."""
+    """An amount in CNY (see above), to the fen; in words and figures they must agree."""
     text = narrow(raw).replace(" ", "")
-    m = _MONEY.match(text)
-    if not m:
-        raise BadValue("bad_amount", "not an amount in CNY")
+    words, bracket, rest = text.partition("(")
     try:
-        amount = Decimal(m.group(1).replace(",", ""))
-    except InvalidOperation:
-        raise BadValue("bad_amount", "not an amount in CNY") from None
-    if m.group(2):
-        amount *= 10000
-    try:
-        return amount.quantize(Decimal("0.01"))
-    except InvalidOperation:  # more digits than the decimal context holds
-        raise BadValue("bad_amount", "too many digits for an amount in CNY") from None
+        amount = _amount(words)
+        # 叁万元整(¥30,000.00): the same amount twice
+        if bracket and (not rest.endswith(")") or _amount(rest[:-1]) != amount):
+            raise _bad("the amounts in the text disagree")
+        if amount >= MAX_AMOUNT:
+            raise _bad("implausibly large")
+        fen = amount.quantize(_FEN, context=_ROUND)
+        if fen != amount:
+            raise _bad("a fraction of a fen")
+        return fen
+    except (InvalidOperation, ArithmeticError):
+        raise _bad("not an amount in CNY") from None

@@ -103,14 +103,81 @@ VOCABULARY: dict[str, dict[str, Term]] = {
         ),
     },
     "penalty_kind": {
-        "warning": Term("警告", "warning", f"{PENALTY_LAW}第九条第（一）项"),
+        "warning": Term("警告", "warning", f"{PENALTY_LAW}第九条第（一）项；{REG}第十五条第四款"),
         "public_reprimand": Term("通报批评", "public reprimand", f"{PENALTY_LAW}第九条第（一）项"),
         "fine": Term("罚款", "fine", f"{PENALTY_LAW}第九条第（二）项"),
         "confiscation": Term("没收", "confiscation", f"{PENALTY_LAW}第九条第（二）项"),
+        "confiscation_of_ad_fees": Term(
+            "没收广告费用",
+            "confiscation of the advertising fees",
+            f"{ADLAW}第五十五条、第五十七条、第五十八条",
+        ),
+        "confiscation_of_illegal_gains": Term(
+            "没收违法所得",
+            "confiscation of illegal gains",
+            f"{PENALTY_LAW}第九条第（二）项；{ADLAW}第六十条",
+        ),
+        "confiscation_of_illegal_property": Term(
+            "没收非法财物", "confiscation of illegal property", f"{PENALTY_LAW}第九条第（二）项"
+        ),
+        "suspension_of_ad_publishing": Term(
+            "暂停广告发布业务",
+            "suspension of the advertising-publication business",
+            f"{ADLAW}第五十五条、第五十八条",
+        ),
         "registration_revocation": Term(
             "吊销广告发布登记",
             "revocation of the advertising-publication registration",
             f"{ADLAW}第五十五条、第五十七条、第五十八条；{REG}第十四条",
+        ),
+        "registration_annulment": Term(
+            "撤销广告发布登记",
+            "annulment of a registration obtained by fraud or bribery",
+            f"{REG}第十五条第二款",
+        ),
+        "business_licence_revocation": Term(
+            "吊销营业执照",
+            "revocation of the business licence",
+            f"{ADLAW}第五十五条、第五十七条、第五十八条；{PENALTY_LAW}第九条第（三）项",
+        ),
+        "ad_approval_revocation": Term(
+            "撤销广告审查批准文件",
+            "revocation of the advertisement approval",
+            f"{ADLAW}第五十五条、第五十七条、第五十八条",
+        ),
+        "ad_review_ban": Term(
+            "一年内不受理其广告审查申请",
+            "no advertisement review for one year",
+            f"{ADLAW}第五十五条、第五十七条、第五十八条",
+        ),
+        "licence_suspension": Term(
+            "暂扣许可证件", "suspension of a licence", f"{PENALTY_LAW}第九条第（三）项"
+        ),
+        "qualification_downgrade": Term(
+            "降低资质等级", "downgrade of a qualification", f"{PENALTY_LAW}第九条第（三）项"
+        ),
+        "licence_revocation": Term(
+            "吊销许可证件", "revocation of a licence", f"{PENALTY_LAW}第九条第（三）项"
+        ),
+        "business_restriction": Term(
+            "限制开展生产经营活动",
+            "restriction of business activities",
+            f"{PENALTY_LAW}第九条第（四）项",
+        ),
+        "production_suspension": Term(
+            "责令停产停业",
+            "order to suspend production or business",
+            f"{PENALTY_LAW}第九条第（四）项",
+        ),
+        "closure": Term("责令关闭", "order to close", f"{PENALTY_LAW}第九条第（四）项"),
+        "practice_restriction": Term(
+            "限制从业", "restriction from practice", f"{PENALTY_LAW}第九条第（四）项"
+        ),
+        "detention": Term("行政拘留", "administrative detention", f"{PENALTY_LAW}第九条第（五）项"),
+        "other": Term(
+            "法律、行政法规规定的其他行政处罚",
+            "other penalty provided by law or administrative regulation",
+            f"{PENALTY_LAW}第九条第（六）项",
         ),
     },
     "violation": {

@@ -3,14 +3,17 @@
     python samples/make_samples.py
 
 The bundled samples are what ``adreg sample --publishers 50 --seed 20161201``
-writes: five fictional exports (a province, two prefectures of two provinces, a
+writes: six fictional exports (a province, three prefectures of two provinces, a
 county) in CSV UTF-8 with BOM, CSV GB18030 under title lines, XLSX with a merged
-title row and a notes row, and nested JSON, with a penalties export in two of
+title row and a notes row, and nested JSON, with a penalties export in three of
 them. Every scenario the generator fixes (publisher/samples/sources.py) is in
 them: a refusal, deemed and late renewals, each Art. 9 cancellation ground, a
-withdrawal, an annulment, a revocation decided by the province, each penalty
-kind, wrong check characters, phone and ID-card numbers in free text, decisions
-exported twice.
+withdrawal, an annulment, a revocation decided by the province, penalties of
+several kinds, wrong check characters, phone and ID-card numbers in free text in
+every spelling, decisions exported twice with their numbers in another style, and
+an export as a portal writes it (温州: no decision numbers, media listed in one
+cell, grounds and changes in the remarks, penalty kinds and amounts in one text,
+amounts in capital numerals).
 tests/test_sample.py checks that the committed files are what this script writes.
 """
 

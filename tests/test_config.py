@@ -135,6 +135,73 @@ CASES = [
         id="header-row-zero",
     ),
     pytest.param(
+        (
+            "    skip_rows: [3]\n",
+            "    skip_rows: [3]\n    extract:\n    - column: 备注\n"
+            "      pattern: '注销原因(?<=：)(?P<cancellation_ground>.+)'\n",
+        ),
+        "pattern: '注销原因",
+        ["extract", "bad pattern", "look-around"],
+        id="pattern-polars-cannot-read",
+    ),
+    pytest.param(
+        (
+            "    skip_rows: [3]\n",
+            "    skip_rows: [3]\n    extract:\n    - column: 备注\n"
+            "      pattern: ['注销原因：(.+)']\n",
+        ),
+        "pattern: ['注销原因",
+        ["extract", "names no field", "(?P<field>"],
+        id="pattern-without-a-named-group",
+    ),
+    pytest.param(
+        (
+            "    skip_rows: [3]\n",
+            "    skip_rows: [3]\n    extract:\n    - column: 备注\n"
+            "      pattern: '原因：(?P<ground>.+)'\n",
+        ),
+        "pattern: '原因",
+        ["extract", "'ground' is not a field of decisions"],
+        id="pattern-group-not-a-field",
+    ),
+    pytest.param(
+        (
+            "    skip_rows: [3]\n",
+            "    skip_rows: [3]\n    extract:\n    - column: 备注\n"
+            "      pattern: '类型：(?P<kind>.+)'\n",
+        ),
+        "pattern: '类型",
+        ["extract", "'kind' is also mapped from a column"],
+        id="pattern-field-also-a-column",
+    ),
+    pytest.param(
+        ("    skip_rows: [3]\n", "    skip_rows: [3]\n    identity: [registration_number]\n"),
+        "identity:",
+        ["identity", "no column gives 'registration_number'"],
+        id="identity-field-not-mapped",
+    ),
+    pytest.param(
+        ("    skip_rows: [3]\n", "    skip_rows: [3]\n    identity: [medium_name, kind]\n"),
+        "identity:",
+        ["identity", "'medium_name' varies between the rows of one decision"],
+        id="identity-of-a-medium",
+    ),
+    pytest.param(
+        ("    skip_rows: [3]\n", "    skip_rows: [3]\n    separators:\n      单位名称: ['、']\n"),
+        "单位名称: ['、']",
+        ["separators", "'单位名称' cannot hold several values"],
+        id="separators-of-a-column-not-a-field",
+    ),
+    pytest.param(
+        (
+            "    skip_rows: [3]\n",
+            "    skip_rows: [3]\n    separators:\n      publisher_name: ['、']\n",
+        ),
+        "publisher_name: ['、']",
+        ["separators", "'publisher_name' cannot hold several values"],
+        id="separators-of-a-field-of-one-value",
+    ),
+    pytest.param(
         ("    kind: decisions\n", "    kind: decisions: all\n"),
         "kind: decisions: all",
         ["YAML syntax error"],
@@ -226,3 +293,60 @@ def test_division_code_of_another_level(tmp_path: Path, adreg) -> None:
 def test_same_source_twice(tmp_path: Path, adreg) -> None:
     folder = write(tmp_path, VALID)
     assert_one_line_error(adreg("ingest", folder, folder), "more than once")
+
+
+# -- a YAML mistake is never silent ---------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("登记证号", "登记证号 "),  # a trailing space
+        ("CN号", "ＣＮ号"),  # full-width letters
+        ("登记证号", "登记　证号"),  # an ideographic space inside
+    ],
+)
+def test_two_keys_of_one_header_name_both_lines(
+    tmp_path: Path, adreg, first: str, second: str
+) -> None:
+    """Two column keys that are one header once matched would map one column twice."""
+    text = edited(
+        "      决定类型: kind\n",
+        f"      {first}: registration_number\n      决定类型: kind\n      '{second}': notice_number\n",
+    )
+    folder = write(tmp_path, text)
+    yml = folder / "source.yml"
+    one, two = line_of(text, f"{first}:"), line_of(text, f"'{second}':")
+    with pytest.raises(UserError) as exc:
+        load_source(folder)
+    message = str(exc.value)
+    assert message.startswith(f"{yml}:{one} and line {two}: "), message
+    assert repr(first) in message and repr(second) in message and "same header" in message
+    assert_one_line_error(adreg("ingest", folder), f"{yml}:{one} and line {two}")
+
+
+def test_a_key_given_twice_names_both_lines(tmp_path: Path, adreg) -> None:
+    """YAML itself keeps the last of two equal keys without a word."""
+    text = edited("      决定类型: kind\n", "      决定类型: kind\n      决定类型: remarks\n")
+    folder = write(tmp_path, text)
+    first = text.splitlines().index("      决定类型: kind") + 1
+    with pytest.raises(UserError) as exc:
+        load_source(folder)
+    assert str(exc.value) == (
+        f"{folder / 'source.yml'}:{first} and line {first + 1}: key '决定类型' given twice"
+    )
+    assert_one_line_error(adreg("ingest", folder), "given twice")
+
+
+def test_an_identity_stands_for_the_decision_number(tmp_path: Path) -> None:
+    text = edited("      决定书文号: decision_number\n", "      登记证号: registration_number\n")
+    (tmp_path / "a").mkdir()
+    with pytest.raises(UserError, match=r"required field\(s\) decision_number"):
+        load_source(write(tmp_path / "a", text))
+    text = text.replace(
+        "    skip_rows: [3]\n",
+        "    skip_rows: [3]\n    identity: [registration_number, kind, decision_date]\n",
+    )
+    (tmp_path / "b").mkdir()
+    spec = load_source(write(tmp_path / "b", text)).config.files[0]
+    assert spec.identity == ["registration_number", "kind", "decision_date"]

@@ -43,3 +43,19 @@ def test_every_api_path_is_documented_in_the_readme() -> None:
             assert op["operationId"] in api, f"README's HTTP API does not name {op['operationId']}"
         stem = path.split("{", 1)[0].rstrip("/")
         assert stem in api, f"README's HTTP API does not show {path}"
+
+
+def test_the_source_yaml_the_readme_shows_loads(tmp_path: Path) -> None:
+    """Every files: entry the README's Sources section shows is a valid source.yml."""
+    from publisher.ingest.config import load_source
+
+    sources = README.split("## Sources", 1)[1].split("\n## ", 1)[0]
+    blocks = [b.split("```", 1)[0] for b in sources.split("```yaml\n")[1:]]
+    entries = [b for b in blocks if b.startswith("- path:")]
+    assert len(entries) >= 3
+    for n, entry in enumerate(entries):
+        folder = tmp_path / f"s{n}"
+        folder.mkdir()
+        head = "title: t\nauthority: {name: 温州市市场监督管理局, division_code: '330300', level: prefecture}\nfiles:\n"
+        (folder / "source.yml").write_text(head + entry, encoding="utf-8")
+        assert load_source(folder).config.files, entry

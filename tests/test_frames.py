@@ -10,6 +10,7 @@ import csv
 import io
 from pathlib import Path
 
+import msgspec
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -43,7 +44,9 @@ def python_rows(path: Path, encoding: str, header_lines: int) -> list[tuple[int,
     return out
 
 
-@settings(max_examples=150, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(
     st.lists(row | st.just([]), max_size=30),
     st.sampled_from(["utf-8", "gb18030"]),
@@ -97,7 +100,7 @@ texts = st.text(
 ) | st.sampled_from(["", " ", "#DIV/0!", "13912345678", "电话：139 1234 5678", "0551-62345678"])
 
 
-@settings(max_examples=200)
+@settings(max_examples=200, deadline=None)
 @given(st.lists(texts, min_size=1, max_size=12), st.sampled_from(TEXT_FIELDS))
 def test_text_columns_match_the_cell_path(raw: list[str], name: str) -> None:
     """Text and number columns cleaned by Polars kernels equal ``_cell`` cell by cell:
@@ -150,3 +153,28 @@ def test_table_rows_are_read_alike_in_every_encoding(tmp_path: Path, encoding: s
     assert framed.select("row", *frames.column_names(WIDTH)).rows() == [
         (n, *cells) for n, cells in want
     ]
+
+
+# -- several values in one cell: one frame row per value, by position ----------------------------
+
+names = st.lists(st.text(alphabet=list("甲乙报 　a"), max_size=4), min_size=1, max_size=4)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.lists(st.tuples(names, st.sampled_from(["；", "、"])), min_size=1, max_size=8))
+def test_cells_of_several_values_split_by_position(cells: list[tuple[list[str], str]]) -> None:
+    """A cell listing media gives a frame row per value, numbered ``_part`` within its file row
+    and in order, each value normalised like a cell of its own."""
+    spec = msgspec.structs.replace(SPEC, separators={"medium_name": ["；", "、"]})
+    norm = FrameNormaliser(
+        SOURCE, spec, SPEC.path, None, {"medium_name": 0}, authorities_of([SOURCE])
+    )
+    raw = [sep.join(parts) for parts, sep in cells]
+    rows = list(range(2, 2 + len(raw)))
+    out = norm.frame(pl.DataFrame({"c0": raw, "row": rows}))
+    want = [
+        (row, k, norm._cell(DECISION_FIELDS["medium_name"], part, "")[0])
+        for row, (parts, _sep) in zip(rows, cells, strict=True)
+        for k, part in enumerate(parts)
+    ]
+    assert list(zip(out["row"], out["_part"], out["medium_name"], strict=True)) == want

@@ -226,7 +226,7 @@ def test_records_across_formats(sources: list[Path]) -> None:
     assert p1.violation == "unreported_statistics"
     assert (p1.provenance[0].file, p1.provenance[0].row) == ("penalties.json", 1)
     p2 = by_number(result, "皖市监罚〔2019〕002号")
-    assert p2.kinds == ["fine", "confiscation"]
+    assert p2.kinds == ["fine", "confiscation_of_illegal_gains"]
     assert p2.fine_amount == Decimal("20000.00")
 
 

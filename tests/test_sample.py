@@ -565,12 +565,21 @@ def _ingest(folders: list[Path]) -> Any:
     return ingest.ingest(folders)
 
 
+# What the samples reject on purpose: typing errors in codes, a cancellation whose free text
+# leaves out its ground, an amount typed to a fraction of a fen (温州).
+PLANTED = (
+    "rejected:bad_credit_code",
+    "rejected:missing_value:cancellation_ground",
+    "rejected:bad_amount:fine_amount",
+)
+
+
 def _assert_every_case(result: Any) -> None:
     ledger = result.ledger
     reasons = set(ledger.reasons)
     assert {"withheld:refusal", "merged:duplicate"} <= reasons
-    assert any(r.startswith("rejected:bad_credit_code") for r in reasons)
-    assert all(r.startswith(("withheld:", "merged:", "rejected:bad_credit_code")) for r in reasons)
+    assert all(any(r.startswith(p) for r in reasons) for p in PLANTED), reasons
+    assert all(r.startswith(("withheld:", "merged:", *PLANTED)) for r in reasons), reasons
     decisions = result.decisions.values()
     assert {d.kind for d in decisions} == {
         "grant",
@@ -589,15 +598,41 @@ def _assert_every_case(result: Any) -> None:
     assert kinds == {
         "public_reprimand",
         "fine",
-        "confiscation",
+        "confiscation_of_ad_fees",
         "registration_revocation",
+        "registration_annulment",
+        "suspension_of_ad_publishing",
         "warning",
     }
+    assert any(len(p.kinds) >= 3 for p in result.penalties.values())
     # A warning-only penalty is an accepted record: the rules on the as-of date decide.
     assert any(p.kinds == ["warning"] for p in result.penalties.values())
     withheld = {(w.field, w.reason) for w in ledger.withheld_values}
     assert {("remarks", "phone_number"), ("remarks", "id_card_number")} <= withheld
     assert {("contact_person", "contact_person"), ("address", "phone_number")} <= withheld
+    assert ("remarks", "contact_person") in withheld  # 联系人：… in free text (温州)
+    _assert_wenzhou(result)
+
+
+def _assert_wenzhou(result: Any) -> None:
+    """温州's export: no decision numbers, its media in one cell, facts in the remarks,
+    penalty kinds and amounts in one text, amounts in capital numerals."""
+    ledger = result.ledger
+    decisions = [d for d in result.decisions.values() if d.authority_code == "330300"]
+    assert decisions and all(d.decision_number is None and d.registration_number for d in decisions)
+    by_registration: dict[str, set[str]] = {}
+    for d in decisions:
+        by_registration.setdefault(str(d.registration_number), set()).add(d.kind)
+    assert any({"grant", "change"} <= kinds for kinds in by_registration.values())
+    assert any(len(d.media) >= 2 for d in decisions)
+    assert any(d.cancellation_ground for d in decisions)
+    assert any(c.old and c.new for d in decisions for c in d.changes)
+    penalties = [p for p in result.penalties.values() if p.authority_code == "330300"]
+    assert any("元整" in p.original.get("fine_amount", "") for p in penalties)
+    rows = [r for r in ledger.rows if r.source == "wenzhou"]
+    assert not [r for r in rows if r.reason == "conflicting_duplicate"]
+    (source,) = [s for s in ledger.sources if s.source == "wenzhou"]
+    assert {f.encoding for f in source.files} == {"gb18030", None}
 
 
 def test_generated_sample_ingests_with_every_case(small: tuple[Path, dict[str, Any]]) -> None:

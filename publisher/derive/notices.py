@@ -92,7 +92,8 @@ def decision_lines(d: Decision, authority_name: str) -> list[str]:
     p = d.publisher
     lines = [f"{zh('decision_kind', d.kind)}（{basis('decision_kind', d.kind)}）"]
     lines.append(f"登记机关：{authority_name}")
-    lines.append(f"决定书文号：{d.decision_number}　决定日期：{zh_date(d.decision_date)}")
+    number = f"决定书文号：{d.decision_number}　" if d.decision_number else ""
+    lines.append(f"{number}决定日期：{zh_date(d.decision_date)}")
     if d.registration_number:
         lines.append(f"登记证号：{d.registration_number}")
     code = f"（统一社会信用代码：{p.credit_code}）" if p.credit_code else ""
@@ -141,7 +142,7 @@ def build_notices(
     for (code, day, imputed, number), items in sorted(
         groups.items(), key=lambda kv: (kv[0][1], kv[0][0], kv[0][2], kv[0][3] or "")
     ):
-        items.sort(key=lambda d: (d.decision_number, d.id))
+        items.sort(key=lambda d: (d.decision_number or "", d.id))
         name = _authority_name(authorities, code, day)
         nid = notice_id(code, day, imputed, number)
         for d in items:

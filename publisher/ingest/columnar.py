@@ -22,11 +22,12 @@ from typing import Any
 
 import polars as pl
 
-from ..values import NUMBER_TABLE, REGIME_START, TEXT_TABLE
+from ..values import NUMBER_SERIAL, NUMBER_TABLE, REGIME_START, TEXT_TABLE
+from .config import pattern_groups
 from .extract import EXCEL_ERRORS
 from .fields import Field
 from .normalise import Cell, FileNormaliser
-from .personal import HAS_DIGITS
+from .personal import MAY_BE_PERSONAL
 
 TEXT = frozenset(["text", "number"])
 EXCEL_ERROR_LIST = sorted(EXCEL_ERRORS)
@@ -59,7 +60,7 @@ NUMBER_REPLACE = _replacements(NUMBER_TABLE)
 def _hard(chars: list[str], scan: bool) -> str:
     """A cell cleaning could change, or that may hold personal data."""
     pattern = "[" + "".join(f"\\x{{{ord(c):X}}}" for c in chars) + "]|  |^\\s|\\s$|" + CONTROLS
-    return pattern + (f"|{HAS_DIGITS.pattern}" if scan else "")
+    return pattern + (f"|{MAY_BE_PERSONAL.pattern}" if scan else "")
 
 
 HARD = {
@@ -98,11 +99,6 @@ def _rejected(reason: str, field: str, detail: str) -> pl.Expr:
 class FrameNormaliser(FileNormaliser):
     """Normalises one file's rows a frame at a time."""
 
-    @staticmethod
-    def _source(name: str, i: int | None) -> str:
-        """The raw column of a field: its file column, or an empty one for a default."""
-        return f"c{i}" if i is not None else f"a.{name}"
-
     def _cleaning(self, name: str, raw: pl.Series, hard: pl.Series, spec: Field) -> list[pl.Series]:
         """A text or number column cleaned, and which of its cells need the cell path.
 
@@ -119,7 +115,7 @@ class FrameNormaliser(FileNormaliser):
             if spec.parser == "text":
                 sub = sub.str.replace_all(" {2,}", " ")
             sub = sub.str.strip_chars()
-            odd = CONTROLS + (f"|{HAS_DIGITS.pattern}" if spec.scan_personal else "")
+            odd = CONTROLS + (f"|{MAY_BE_PERSONAL.pattern}" if spec.scan_personal else "")
             sub_special = (sub == "") | sub.is_in(EXCEL_ERROR_LIST) | sub.str.contains(odd)
             cleaned = raw.clone().scatter(where, sub)
             special = special.clone().scatter(where, sub_special)
@@ -160,10 +156,19 @@ class FrameNormaliser(FileNormaliser):
 
     def frame(self, raw: pl.DataFrame) -> pl.DataFrame:
         """Typed values (a column per field), originals (``o.<field>``), withheld personal
-        data (``_withheld``) and each row's outcome (``_outcome``, null if accepted)."""
-        absent = [pl.lit("", pl.String).alias(f"a.{n}") for n, i, _d, _s in self.plan if i is None]
+        data (``_withheld``) and each row's outcome (``_outcome``, null if accepted).
+
+        A file whose cells list several media (``separators``) gives one frame row per
+        medium, numbered ``_part`` 0, 1 … within its file row."""
+        absent = [pl.lit("", pl.String).alias(s) for _n, s, _d, _s in self.plan if s[0] == "a"]
         stage = raw.with_columns(absent)
-        texts = [(n, self._source(n, i), s) for n, i, _d, s in self.plan if s.parser in TEXT]
+        if self.extracted:
+            stage = stage.with_columns(extractions(self.extracted, self.fields))
+        keep = [pl.col("row")]
+        if self.separators:
+            stage = self._split(stage)
+            keep += [pl.col("_part"), pl.col("p._parts")]
+        texts = [(n, src, s) for n, src, _d, s in self.plan if s.parser in TEXT]
         hard = stage.select(
             pl.col(src).str.contains(HARD[spec.parser, spec.scan_personal]).alias(name)
             for name, src, spec in texts
@@ -177,21 +182,16 @@ class FrameNormaliser(FileNormaliser):
         )
         # The distinct raw values each field's cell path must see, in one pass.
         distinct = stage.select(
-            (
-                pl.col(self._source(name, i)).filter(pl.col(f"s.{name}"))
-                if spec.parser in TEXT
-                else pl.col(self._source(name, i))
-            )
+            (pl.col(src).filter(pl.col(f"s.{name}")) if spec.parser in TEXT else pl.col(src))
             .unique()
             .implode()
             .alias(name)
-            for name, i, _d, spec in self.plan
+            for name, src, _d, spec in self.plan
         ).row(0, named=True)
-        columns: list[pl.Expr] = [pl.col("row")]
-        for name, i, default, spec in self.plan:
+        columns: list[pl.Expr] = keep
+        for name, src, default, spec in self.plan:
             text = spec.parser in TEXT
-            src = pl.col(self._source(name, i))
-            columns += self._mapping(name, src, spec, distinct[name], default, text=text)
+            columns += self._mapping(name, pl.col(src), spec, distinct[name], default, text=text)
         frame = stage.select(columns)
         problems = [pl.col(c) for c in frame.columns if c.startswith("p.")]
         personal = [pl.col(c) for c in frame.columns if c.startswith("h.")]
@@ -208,6 +208,41 @@ class FrameNormaliser(FileNormaliser):
             authority.alias("authority_code"),
         )
         return frame.drop(c for c in frame.columns if c[:2] in ("p.", "h."))
+
+    def _split(self, stage: pl.DataFrame) -> pl.DataFrame:
+        """One row per value of the cells that list several (甲报、乙报), the other cells
+        repeated. Values go by position (FM 99.1；；, an empty value: a medium without a
+        frequency); a cell of one value goes with each. Cells listing different numbers of
+        values (two names, three CN numbers) are left whole and the row is rejected."""
+        srcs = [(n, src) for n, src, _d, _s in self.plan if n in self.separators]
+        parts = {}
+        for name, src in srcs:
+            seps = self.separators[name]
+            parts[name] = pl.col(src).str.replace_many(seps, [ITEMS] * len(seps)).str.split(ITEMS)
+        stage = stage.with_columns(v.alias(f"l.{n}") for n, v in parts.items())
+        lengths = {n: pl.col(f"l.{n}").list.len() for n in parts}
+        most = pl.max_horizontal(*lengths.values())
+        odd = pl.coalesce(
+            pl.when((length != 1) & (length != most)).then(
+                _rejected("mismatched_values", name, "not as many values as another cell")
+            )
+            for name, length in lengths.items()
+        )
+        n = pl.when(odd.is_null()).then(most).otherwise(1)
+        stage = stage.with_columns(
+            *(
+                pl.when(odd.is_not_null())
+                .then(pl.concat_list(pl.col(src)))
+                .when(lengths[name] == n)
+                .then(pl.col(f"l.{name}"))
+                .otherwise(pl.col(f"l.{name}").list.first().repeat_by(n))
+                .alias(src)
+                for name, src in srcs
+            ),
+            pl.int_ranges(0, n, dtype=pl.Int32).alias("_part"),
+            odd.alias("p._parts"),
+        )
+        return stage.drop(f"l.{n}" for n in parts).explode([src for _n, src in srcs] + ["_part"])
 
     # -- rules ---------------------------------------------------------------------------
 
@@ -241,6 +276,12 @@ class FrameNormaliser(FileNormaliser):
         mtype = c("medium_type")
         return [
             pl.when(kind == "refusal").then(pl.lit(f"withheld{SEP}refusal")),
+            *(
+                pl.when(c(name).is_null()).then(
+                    _rejected("missing_value", name, "part of the decision's identity")
+                )
+                for name in self.identity
+            ),
             pl.when(c("decision_date") < REGIME_START).then(
                 _rejected("date_before_regime", "decision_date", "before 2016-12-01")
             ),
@@ -267,13 +308,56 @@ class FrameNormaliser(FileNormaliser):
         ]
 
 
-def record_ids(prefix: str, frame: pl.DataFrame) -> pl.Series:
-    """Each row's record id, from the deciding authority and the decision number as the source
-    wrote it (``D``/``P`` + 16 hex digits of SHA-1 of ``authority|number``): stable across
-    runs and sources, so re-exports meet. Hashed once per distinct pair."""
-    pairs = frame.select(
-        pl.concat_str("authority_code", "decision_number", separator="|")
-    ).to_series()
+def extractions(
+    extracted: dict[str, list[tuple[str, str]]], fields: dict[str, Field]
+) -> list[pl.Expr]:
+    """Each field found by patterns (see ``extract`` in source.yml) as a raw text column
+    ``x.<field>``: the first pattern's value found, or for a field of several values every
+    match of every pattern, joined by 、; empty where none matched."""
+    out = []
+    for name, pairs in extracted.items():
+        if fields[name].parser == "multi_lookup":
+            found = [
+                pl.col(src)
+                .str.extract_all(pattern)
+                .list.eval(
+                    pl.element().str.extract(pattern, pattern_groups(pattern).index(name) + 1)
+                )
+                for src, pattern in pairs
+            ]
+            value = pl.concat_list(found).list.join("、")
+        else:
+            value = pl.coalesce(
+                pl.col(src).str.extract_groups(pattern).struct.field(name) for src, pattern in pairs
+            )
+        out.append(value.fill_null("").alias(f"x.{name}"))
+    return out
+
+
+def _key_text(name: str, fields: dict[str, Field]) -> pl.Expr:
+    """A field's value as the text an id is made of: numbers by their canonical form."""
+    value = pl.col(name).cast(pl.String)
+    if fields[name].parser == "number":
+        value = value.str.replace(NUMBER_SERIAL, "${1}${2}")
+    return value
+
+
+def record_ids(
+    prefix: str, frame: pl.DataFrame, identity: list[str], fields: dict[str, Field]
+) -> pl.Series:
+    """Each row's record id: ``D``/``P`` + 16 hex digits of SHA-1 of the deciding authority
+    and the decision number in its canonical form (``340100|合广登字〔2017〕1号``: a number
+    written 〔2017〕001号 or [2017]第1号 is the same), or, for a file that declares an
+    ``identity``, of the authority and those fields by name, in the order of their names
+    (``340100|decision_date=2017-03-05|kind=grant|registration_number=合广登201700001``).
+    Stable across runs and sources, so re-exports meet. Hashed once per distinct key."""
+    if identity:
+        parts = [
+            pl.concat_str(pl.lit(f"{name}="), _key_text(name, fields)) for name in sorted(identity)
+        ]
+    else:
+        parts = [_key_text("decision_number", fields)]
+    pairs = frame.select(pl.concat_str("authority_code", *parts, separator="|")).to_series()
     distinct = pairs.unique().to_list()
     sha1 = hashlib.sha1
     ids = [prefix + sha1(pair.encode()).hexdigest()[:16] for pair in distinct]

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 import msgspec
+import polars as pl
 import yaml
 
 from ..errors import UserError
@@ -22,11 +23,13 @@ from ..model import (
     Base,
     CancellationGround,
     DecisionKindOrRefusal,
+    Medium,
     MediumType,
     PenaltyKind,
     PublisherKind,
     Violation,
 )
+from ..values import clean_text
 from .fields import FIELDS, RecordKind
 from .limits import Limits, out_of_bounds
 
@@ -89,6 +92,21 @@ class Lookups(Base, kw_only=True):
     authority: dict[str, str] = {}
 
 
+class Extract(Base, kw_only=True):
+    """Fields written inside a column's free text (备注：注销原因：…；罚款1.5万元): each named
+    group of the pattern (``(?P<field>…)``) is a field. Several patterns are tried in order,
+    a field taking the first value found; a field of several values (penalty_kinds) takes
+    every match of every pattern. Patterns are regular expressions as Polars (Rust's regex
+    crate) reads them: no look-around or back-references."""
+
+    column: str
+    pattern: str | list[str]
+
+    @property
+    def patterns(self) -> list[str]:
+        return [self.pattern] if isinstance(self.pattern, str) else self.pattern
+
+
 class FileConfig(Base, kw_only=True):
     path: str
     kind: RecordKind
@@ -103,6 +121,21 @@ class FileConfig(Base, kw_only=True):
     defaults: dict[str, str] = {}
     expect_rows: RowBounds | None = None
     limits: Limits = msgspec.field(default_factory=Limits)
+    # What identifies a decision when the export has no decision numbers, e.g.
+    # [registration_number, kind, decision_date]; empty: its decision number.
+    identity: list[str] = []
+    extract: list[Extract] = []
+    # Cells of several values: field → its separators, e.g. medium_name: ['；', '、'].
+    separators: dict[str, list[str]] = {}
+
+    def extracted(self) -> dict[str, list[tuple[str, str]]]:
+        """Field → the (column, pattern) pairs that may give it, in the order tried."""
+        out: dict[str, list[tuple[str, str]]] = {}
+        for rule in self.extract:
+            for pattern in rule.patterns:
+                for name in pattern_fields(pattern):
+                    out.setdefault(name, []).append((rule.column, pattern))
+        return out
 
 
 class SourceConfig(Base, kw_only=True):
@@ -176,6 +209,26 @@ def _key_line(yml: Path, *keys: str | int) -> str:
     return f"{yml}:{line + 1}" if line is not None else str(yml)
 
 
+def _no_key_twice(root: yaml.Node, path: Path) -> None:
+    """YAML keeps the last of two equal keys without a word: an error naming both lines."""
+    todo = [root]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, yaml.MappingNode):
+            seen: dict[str, int] = {}
+            for k, v in node.value:
+                key = getattr(k, "value", None)
+                line = int(k.start_mark.line) + 1
+                if isinstance(key, str):
+                    if key in seen:
+                        where = f"{path}:{seen[key]} and line {line}"
+                        raise UserError(f"{where}: key {key!r} given twice")
+                    seen[key] = line
+                todo.append(v)
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+
+
 def decode_yaml(path: Path, type_: type[T]) -> T:
     """Decode a YAML file into ``type_``; errors name the file and line."""
     try:
@@ -194,16 +247,133 @@ def decode_yaml(path: Path, type_: type[T]) -> T:
         raise UserError(f"{path}{where}: YAML syntax error: {problem}") from None
     if root is None:
         raise UserError(f"{path}:1: empty YAML file")
+    _no_key_twice(root, path)
     try:
         return msgspec.convert(data, type_, strict=False)
     except msgspec.ValidationError as exc:
         raise UserError(f"{path}:{_error_line(root, str(exc))}: {exc}") from None
 
 
+@cache
+def pattern_groups(pattern: str) -> tuple[str, ...]:
+    """The groups of a pattern as Polars compiles it, in order (a group without a name by
+    its number); ValueError if Polars cannot compile it."""
+    try:
+        dtype = pl.Series([""], dtype=pl.String).str.extract_groups(pattern).dtype
+    except pl.exceptions.PolarsError as exc:
+        lines = str(exc).strip().splitlines()
+        raise ValueError(lines[-1].removeprefix("error: ") if lines else str(exc)) from None
+    assert isinstance(dtype, pl.Struct)
+    return tuple(f.name for f in dtype.fields)
+
+
+def pattern_fields(pattern: str) -> tuple[str, ...]:
+    """The named groups of a pattern: the fields it gives."""
+    return tuple(name for name in pattern_groups(pattern) if not name.isdigit())
+
+
+# The input fields of a medium (its name and type as medium_name, medium_type): a cell may
+# list several media, split by the file's separators.
+MEDIUM_FIELDS = frozenset(
+    f"medium_{name}" if name in ("name", "type") else name for name in Medium.__struct_fields__
+)
+
+
+def required_fields(f: FileConfig) -> list[str]:
+    """The fields every row of the file must have: the kind's required fields and its
+    identity; a file that declares an identity without the decision number needs none."""
+    out = [n for n, spec in FIELDS[f.kind].items() if spec.required]
+    if f.identity:
+        out = [n for n in out if n != "decision_number"]
+        out += [n for n in f.identity if n not in out]
+    return out
+
+
+def header_key(text: str) -> str:
+    """Headers are matched without spaces and width differences."""
+    return clean_text(text).replace(" ", "")
+
+
+def _same_headers(f: FileConfig, i: int, yml: Path) -> None:
+    """Two column keys that are one header once matched (a trailing space, full-width
+    letters) would map one column twice: an error naming both lines."""
+    seen: dict[str, str] = {}
+    for column in f.columns:
+        other = seen.setdefault(header_key(column), column)
+        if other != column:
+            first = _key_line(yml, "files", i, "columns", other)
+            second = _key_line(yml, "files", i, "columns", column).rsplit(":", 1)[1]
+            raise UserError(
+                f"{first} and line {second}: files[{i}].columns: {other!r} and {column!r} are "
+                "the same header (headers are matched without spaces and width differences)"
+            )
+
+
+def _pattern_problem(pattern: str, f: FileConfig) -> str | None:
+    """What is wrong with one extract pattern of ``f``, if anything."""
+    try:
+        names = pattern_fields(pattern)
+    except ValueError as exc:
+        return f"bad pattern ({exc})"
+    if not names:
+        return "the pattern names no field; write (?P<field>…) around the value"
+    fields = FIELDS[f.kind]
+    for name in names:
+        if name not in fields:
+            return f"group {name!r} is not a field of {f.kind}; known: {', '.join(sorted(fields))}"
+        if name in f.columns.values():
+            return f"{name!r} is also mapped from a column; a field comes from one place"
+    return None
+
+
+def _check_extract(f: FileConfig, i: int, yml: Path) -> None:
+    for j, rule in enumerate(f.extract):
+        for k, pattern in enumerate(rule.patterns):
+            problem = _pattern_problem(pattern, f)
+            if problem:
+                at = (k,) if isinstance(rule.pattern, list) else ()
+                where = _key_line(yml, "files", i, "extract", j, "pattern", *at)
+                raise UserError(f"{where}: files[{i}].extract: {problem}")
+
+
+def _check_identity(f: FileConfig, i: int, yml: Path, mapped: set[str]) -> None:
+    where = _key_line(yml, "files", i, "identity")
+    if f.identity and f.kind != "decisions":
+        raise UserError(f"{where}: files[{i}].identity: only decision files may declare one")
+    for name in f.identity:
+        if name not in FIELDS[f.kind] or FIELDS[f.kind][name].parser == "personal":
+            raise UserError(f"{where}: files[{i}].identity: {name!r} is not a field of {f.kind}")
+        if name in MEDIUM_FIELDS or name in ("change_field", "change_old", "change_new"):
+            raise UserError(
+                f"{where}: files[{i}].identity: {name!r} varies between the rows of one "
+                "decision (one row per medium or changed item)"
+            )
+        if name not in mapped:
+            raise UserError(f"{where}: files[{i}].identity: no column gives {name!r}")
+    if len(set(f.identity)) != len(f.identity):
+        raise UserError(f"{where}: files[{i}].identity: a field named twice")
+
+
+def _check_separators(f: FileConfig, i: int, yml: Path, mapped: set[str]) -> None:
+    for name, separators in f.separators.items():
+        where = _key_line(yml, "files", i, "separators", name)
+        if name not in MEDIUM_FIELDS or f.kind != "decisions":
+            raise UserError(
+                f"{where}: files[{i}].separators: {name!r} cannot hold several values; "
+                f"a medium's fields can ({', '.join(sorted(MEDIUM_FIELDS))}), and "
+                "penalty_kinds always may (split at 、，,;；/|+)"
+            )
+        if name not in mapped:
+            raise UserError(f"{where}: files[{i}].separators: no column gives {name!r}")
+        if not separators or not all(separators):
+            raise UserError(f"{where}: files[{i}].separators: an empty separator")
+
+
 def _check(config: SourceConfig, yml: Path) -> None:
     """Cross-field checks msgspec cannot express; each names the YAML line."""
     for i, f in enumerate(config.files):
         fields = FIELDS[f.kind]
+        _same_headers(f, i, yml)
         for column, field in f.columns.items():
             if field not in fields:
                 raise UserError(
@@ -217,8 +387,11 @@ def _check(config: SourceConfig, yml: Path) -> None:
                     f"{_key_line(yml, 'files', i, 'defaults', field)}: files[{i}].defaults: "
                     f"unknown field {field!r}"
                 )
-        mapped = set(f.columns.values()) | set(f.defaults)
-        missing = [n for n, spec in fields.items() if spec.required and n not in mapped]
+        _check_extract(f, i, yml)
+        mapped = set(f.columns.values()) | set(f.defaults) | set(f.extracted())
+        _check_identity(f, i, yml, mapped)
+        _check_separators(f, i, yml, mapped)
+        missing = [n for n in required_fields(f) if n not in mapped]
         if missing:
             raise UserError(
                 f"{_key_line(yml, 'files', i, 'columns')}: files[{i}] ({f.path}) maps no "

@@ -24,8 +24,7 @@ import msgspec
 from charset_normalizer import from_bytes
 
 from ..errors import UserError
-from ..values import clean_text
-from .config import FileConfig
+from .config import FileConfig, header_key
 from .frames import (
     CsvFrames,
     Frames,
@@ -101,29 +100,38 @@ class Table:
         return rows_of_frames(self.frames(), len(self.headers))
 
 
-def header_key(text: str) -> str:
-    """Headers are matched without spaces and width differences."""
-    return clean_text(text).replace(" ", "")
-
-
 def _detect_encoding(path: Path) -> str:
+    """A file's encoding: a BOM; else strict decoders (UTF-8, then GB18030 when most of what
+    it decodes is common Chinese, as Chinese text is); only then a statistical detector."""
     with path.open("rb") as f:
         sample = f.read(SAMPLE_BYTES)
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return "utf-16"
-    try:
-        # A sample may end inside a multi-byte character: let the incremental decoder wait for it.
-        codecs.getincrementaldecoder("utf-8")().decode(sample, final=False)
-        return "utf-8"
-    except UnicodeError:
-        pass
+    for encoding in ("utf-8", "gb18030"):
+        try:
+            # A sample may end inside a multi-byte character: let the incremental decoder wait.
+            text = codecs.getincrementaldecoder(encoding)().decode(sample, final=False)
+        except UnicodeDecodeError:
+            continue
+        if encoding == "utf-8" or _chinese(text):
+            return encoding
     best = from_bytes(sample, cp_isolation=["gb18030", "big5", "utf_16"]).best()
     if best is None:
         raise UserError(f"{path}: cannot detect the text encoding; set encoding: in source.yml")
     enc = best.encoding.lower()
     return "gb18030" if enc in ("gb2312", "gbk", "gb18030", "hz") else enc
+
+
+def _chinese(text: str) -> bool:
+    """Most non-ASCII characters are in GB2312 (common hanzi and Chinese punctuation): text
+    in another encoding (Big5, Latin-1) read as GB18030 decodes to rare characters."""
+    wide = sum(1 for c in text if c > "\x7f")
+    if not wide:
+        return True
+    rare = text.encode("gb2312", errors="replace").count(b"?") - text.count("?")
+    return rare <= 0.1 * wide
 
 
 class _Counting(io.RawIOBase):

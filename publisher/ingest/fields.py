@@ -31,7 +31,9 @@ class Field(msgspec.Struct, frozen=True):
     parser: Parser
     lookup: str | None = None
     required: bool = False
-    scan_personal: bool = False  # free text that may carry ID-card or phone numbers
+    # Free text that may carry ID-card or phone numbers; a credit code that is an ID-card
+    # number (a valid all-digit code with a birth date where the ID number has one).
+    scan_personal: bool = False
 
 
 def _fields(*fields: Field) -> dict[str, Field]:
@@ -60,11 +62,11 @@ DECISION_FIELDS: dict[str, Field] = _fields(
     Field("acceptance_date", "date"),
     Field("publisher_name", "text", required=True, scan_personal=True),
     Field("publisher_kind", "lookup", lookup="publisher_kind", required=True),
-    Field("credit_code", "credit_code"),
+    Field("credit_code", "credit_code", scan_personal=True),
     Field("legal_representative", "text", scan_personal=True),
     Field("address", "text", scan_personal=True),
     Field("sponsor_name", "text", scan_personal=True),
-    Field("sponsor_credit_code", "credit_code"),
+    Field("sponsor_credit_code", "credit_code", scan_personal=True),
     Field("medium_name", "text", scan_personal=True),
     Field("medium_type", "lookup", lookup="medium_type"),
     Field("frequency", "text", scan_personal=True),
@@ -84,7 +86,7 @@ DECISION_FIELDS: dict[str, Field] = _fields(
 PENALTY_FIELDS: dict[str, Field] = _fields(
     *_COMMON,
     Field("party_name", "text", required=True, scan_personal=True),
-    Field("party_credit_code", "credit_code"),
+    Field("party_credit_code", "credit_code", scan_personal=True),
     Field("violation", "lookup", lookup="violation"),
     Field("penalty_kinds", "multi_lookup", lookup="penalty_kind", required=True),
     Field("fine_amount", "money"),

@@ -183,7 +183,8 @@ def merge_decision(old: Decision, new: Decision) -> str | None:
     if extra := {k: t for k, t in new.original.items() if k not in old.original}:
         old.original = {**old.original, **extra}
     old.withheld_fields = sorted(set(old.withheld_fields) | set(new.withheld_fields))
-    old.provenance.extend(new.provenance)
+    # A row listing several media is read as one row per medium: one provenance.
+    old.provenance.extend(p for p in new.provenance if p != old.provenance[-1])
     return None
 
 

@@ -16,6 +16,8 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+from msgspec.structs import replace
+
 from ..model import Authority, Change, Decision, Medium, Penalty, Provenance, Publisher
 from ..values import (
     BadValue,
@@ -32,7 +34,7 @@ from ..values import (
 from .config import FileConfig, Lookups, Source, base_lookups
 from .extract import EXCEL_ERRORS
 from .fields import FIELDS, Field
-from .personal import find_personal
+from .personal import find_personal, personal_in_code
 
 # Parsers whose raw values repeat enough to be worth a memo: dates, labels, amounts.
 CACHED = frozenset(["date", "lookup", "multi_lookup", "money", "cn_number", "issn", "credit_code"])
@@ -90,10 +92,25 @@ class FileNormaliser:
         sheet: str | None,
         index: dict[str, int],
         authorities: dict[str, Authority],
+        columns: dict[str, int] | None = None,
     ) -> None:
+        """``index``: field → the file's column; ``columns``: the columns the file's
+        ``extract`` patterns read (header as written in source.yml → column)."""
         self.source, self.spec, self.file, self.sheet = source, spec, file, sheet
         self.kind = spec.kind
-        self.fields: dict[str, Field] = FIELDS[spec.kind]
+        # A file with an identity needs no decision number; a row without its identity is
+        # judged by the rules, after a refusal (never published, it needs none).
+        self.fields: dict[str, Field] = {
+            name: replace(f, required=False) if name == "decision_number" and spec.identity else f
+            for name, f in FIELDS[spec.kind].items()
+        }
+        # Field → (column, pattern) pairs, in the order tried; field → its separators.
+        self.extracted = {
+            name: [(f"c{(columns or {})[column]}", pattern) for column, pattern in pairs]
+            for name, pairs in spec.extracted().items()
+        }
+        self.separators = spec.separators
+        self.identity = spec.identity
         self.lookups = merged_lookups(source)
         labels = self.lookups["authority"]
         for code, authority in authorities.items():
@@ -103,16 +120,26 @@ class FileNormaliser:
         self.authority_code = source.config.authority.division_code
         self.known_authorities = set(authorities)
         self.formats = tuple(spec.date_formats)
-        self.plan: list[tuple[str, int | None, str, Field]] = [
-            (name, index.get(name), spec.defaults.get(name, ""), self.fields[name])
+        # Each field read: (name, the frame column of its raw text, default, spec). The raw
+        # text is a file column (c3), found by a pattern (x.name), or none (a.name, empty).
+        self.plan: list[tuple[str, str, str, Field]] = [
+            (
+                name,
+                f"c{index[name]}"
+                if name in index
+                else f"x.{name}"
+                if name in self.extracted
+                else f"a.{name}",
+                spec.defaults.get(name, ""),
+                self.fields[name],
+            )
             for name in self.fields
-            if name in index or name in spec.defaults
+            if name in index or name in spec.defaults or name in self.extracted
         ]
         self.caches: dict[str, dict[str, Cell]] = {name: {} for name, *_ in self.plan}
         self.parsers = {name: self._parser(spec) for name, _i, _d, spec in self.plan}
         self.names = [name for name, *_ in self.plan]
         self.empties: dict[str, Cell] = {}
-        self.width = 1 + max((i for _n, i, _d, _s in self.plan if i is not None), default=-1)
 
     # -- value parsing -------------------------------------------------------------------
 
@@ -184,9 +211,11 @@ class FileNormaliser:
         if value == "" or value == []:
             return (None, None, ("missing_value", spec.name, "")) if spec.required else EMPTY
         if spec.scan_personal:
-            found = find_personal(value)
+            found = (
+                personal_in_code(value) if spec.parser == "credit_code" else find_personal(value)
+            )
             if found:
-                if spec.required:
+                if spec.required or spec.parser == "credit_code":  # no row without its value
                     return (None, None, ("personal_data", spec.name, f"holds a {found}"))
                 return (None, None, (None, spec.name, found))
         if isinstance(value, date):
@@ -266,7 +295,7 @@ class FileNormaliser:
             ]
         decision = Decision(
             id=rid,
-            decision_number=v["decision_number"],
+            decision_number=v.get("decision_number"),
             authority_code=authority,
             kind=kind,
             publisher=publisher,

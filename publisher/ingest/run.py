@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from msgspec.structs import replace
 
 from ..errors import UserError
 from ..model import Authority, AuthorityName, Decision, Penalty, RowOutcome, WithheldValue
@@ -120,10 +121,15 @@ class _Run:
         table = open_table(path, spec)
         try:
             index = column_indexes(table, spec, path)
+            # The columns extract patterns read, found as mapped columns are (header → index).
+            read = {rule.column: rule.column for rule in spec.extract}
+            columns = column_indexes(table, replace(spec, columns=read), path) if read else {}
         except UserError:
             table.close()
             raise
-        norm = FrameNormaliser(source, spec, spec.path, table.sheet, index, self.authorities)
+        norm = FrameNormaliser(
+            source, spec, spec.path, table.sheet, index, self.authorities, columns
+        )
         counts = Counts()
         label = f"{source.name}/{spec.path}"
         where: dict[str, Any] = {"source": source.name, "file": spec.path, "sheet": table.sheet}
@@ -167,15 +173,24 @@ class _Run:
             outcomes.append(RowOutcome(source=source, file=file, sheet=sheet, row=row, **what))
 
         bad = frame.filter(pl.col("_outcome").is_not_null())
+        parts = "_part" in frame.columns  # a row listing several media: a frame row for each
+        if parts:  # a row is judged whole: its first bad part decides, the others go with it
+            bad = bad.unique("row", keep="first", maintain_order=True)
         for row, code in zip(bad["row"].to_list(), bad["_outcome"].to_list(), strict=True):
             kind_of, reason, *rest = decode_outcome(code)
             field, detail = rest if rest else (None, "")
             outcome(row, outcome=kind_of, reason=reason, field=field or None, detail=detail or None)
             setattr(counts, kind_of, getattr(counts, kind_of) + 1)
         good = frame.filter(pl.col("_outcome").is_null()).drop("_outcome")
-        good = good.with_columns(record_ids("D" if kind == "decisions" else "P", good))
+        if parts:
+            good = good.filter(~pl.col("row").is_in(bad["row"].implode()))
+        prefix = "D" if kind == "decisions" else "P"
+        good = good.with_columns(record_ids(prefix, good, norm.identity, norm.fields))
         good = self.firsts[kind].classify(good)
-        dups = good.filter(pl.col("_merged")).select("row", "id", "_conflict")
+        # A row's further media merge into its first medium, as rows of one decision do,
+        # and count with it: only a row's first part is counted and listed.
+        first = pl.col("_part") == 0 if parts else pl.lit(True)
+        dups = good.filter(pl.col("_merged") & first).select("row", "id", "_conflict")
         for row, rid, conflict in dups.iter_rows():
             outcome(
                 row,
@@ -185,27 +200,30 @@ class _Run:
                 record_id=rid,
             )
         good = good.filter(pl.col("_conflict").is_null())
-        conflicts = dups.height - (merged := int(good["_merged"].sum()))
+        rows = good.filter(first) if parts else good
+        conflicts = dups.height - (merged := int(rows["_merged"].sum()))
         counts.merged += merged
         counts.rejected += conflicts
-        counts.published += good.height - merged
+        counts.published += rows.height - merged
         held = good.filter(pl.col("_withheld").is_not_null()).select("row", "id", "_withheld")
-        self.withheld_values.extend(
+        values = [
             WithheldValue(
-                source=source,
-                file=file,
-                sheet=sheet,
-                row=row,
-                field=f,
-                reason=why,
-                record_id=rid,
+                source=source, file=file, sheet=sheet, row=row, field=f, reason=why, record_id=rid
             )
             for row, rid, code in held.iter_rows()
             for f, why in decode_withheld(code)
-        )
-        counts.read += frame.height
+        ]
+        if parts:  # a row's parts carry the row's withheld values again
+            unique: dict[tuple[int, str, str], WithheldValue] = {}
+            for v in values:
+                unique.setdefault((v.row, v.field, v.reason), v)
+            values = list(unique.values())
+        self.withheld_values.extend(values)
+        counts.read += frame.filter(first).height if parts else frame.height
         outcomes.sort(key=lambda o: o.row)
         self.rows.extend(outcomes)
+        if parts:
+            good = good.drop("_part")
         self.log.add(kind, norm, prune(good, kind))
 
 

@@ -137,7 +137,7 @@ class LicenceWindow(Answer):
 
 class DecisionRef(Answer):
     id: str
-    decision_number: str
+    decision_number: str | None
     kind: str
     kind_zh: str
     decision_date: date
@@ -272,7 +272,7 @@ class ChangeItem(Answer):
 
 class Decision(Answer):
     id: str
-    decision_number: str
+    decision_number: str | None
     kind: str
     kind_zh: str
     authority_code: str

@@ -47,7 +47,9 @@ def answer_text(v: VerifyAnswer) -> str:
             lines.append(f"  依据: {v.basis.text}")
         lines.append("  发布媒介: " + "、".join(x.name for x in v.media))
         for d in v.decisions:
-            lines.append(f"  决定: {d.decision_date} {d.kind_zh} {d.decision_number}")
+            lines.append(
+                f"  决定: {d.decision_date} {d.kind_zh} {d.decision_number or ''}".rstrip()
+            )
         for pe in v.penalties:
             lines.append(
                 f"  处罚(公示中): {pe.decision_date} {'、'.join(pe.kinds_zh)} {pe.decision_number}"

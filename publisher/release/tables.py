@@ -192,7 +192,9 @@ class DecisionRow(Row, kw_only=True):
     """Published registration decisions (grant, change, renewal, cancellation, annulment, revocation)."""
 
     id: Id
-    decision_number: Annotated[str, f("决定书文号", "Decision number as published")]
+    decision_number: Annotated[
+        str | None, f("决定书文号", "Decision number as published; empty: the source gives none")
+    ] = None
     authority_code: DivisionCode
     kind: Annotated[
         DecisionKind, f("决定类型", "grant, change, renewal, cancellation, …", "decision_kind")

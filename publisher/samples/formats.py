@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import random
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
@@ -36,6 +37,16 @@ DATE_FIELDS = frozenset(
     }
 )
 MONEY_FIELDS = frozenset({"fine_amount", "confiscation_amount"})
+# A medium's own fields, joined by position in an export that lists media in one row.
+JOINED_FIELDS = (
+    "medium_name",
+    "medium_type",
+    "frequency",
+    "channel",
+    "cn_number",
+    "issn",
+    "licence_number",
+)
 CODE_FIELDS = frozenset({"credit_code", "sponsor_credit_code", "party_credit_code"})
 
 
@@ -96,6 +107,16 @@ class FileSpec:
     money_styles: tuple[str, ...] = ("plain",)
     labels: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
     join: str = "、"  # separator of several penalty kinds
+    # One row per decision, its media's fields joined by this separator by position (see
+    # Writer.joined); "" = one row per medium.
+    media_joined: str = ""
+    # Rewrites a row before its cells are made: facts moved into free text (the writer
+    # passes itself, for its random source and labels). Fields starting "_" are such texts.
+    compose: Callable[[Row, Writer], Row] | None = None
+    # What source.yml declares besides the columns: identity, extract patterns, separators.
+    identity: tuple[str, ...] = ()
+    extract: tuple[dict[str, Any], ...] = ()
+    separators: dict[str, list[str]] = field(default_factory=dict)
 
 
 class Writer:
@@ -171,8 +192,28 @@ class Writer:
         self.sheet.write_string(2, 0, spec.note)
         self.sheet.set_column(0, len(spec.columns) - 1, 16)
 
+    def joined(self, rows: list[Row]) -> list[Row]:
+        """The rows of one decision as this export writes them: one row per medium, or one
+        row listing its media (新闻综合频道；公共频道) with their fields by position (FM 99.1；；)
+        where the export joins them. A change stays one row per changed item; the licence
+        period is the media's common one."""
+        sep = self.spec.media_joined
+        if not sep or len(rows) < 2 or any(r.get("change_field") for r in rows):
+            return rows
+        row = dict(rows[0])
+        for name in JOINED_FIELDS:
+            values = [r.get(name) for r in rows]
+            if any(v != values[0] for v in values):
+                labels = self.usual.get(name, {})
+                row[name] = sep.join(
+                    "" if v is None else labels.get(str(v), str(v)) for v in values
+                )
+        return [row]
+
     def write(self, row: Row) -> None:
         self.rows += 1
+        if self.spec.compose is not None:
+            row = self.spec.compose(row, self)
         values = self.cells(row)
         fmt = self.spec.format
         if fmt == "csv":
@@ -232,8 +273,8 @@ class Writer:
         tables = self.other if draw() < 0.2 else self.usual
         for i, f in self.labels_at:
             v = out[i]
-            if v is not None:
-                out[i] = tables[f][v]
+            if v is not None:  # labels joined by Writer.joined stay as they are
+                out[i] = tables[f][v] if v in tables[f] or not spec.media_joined else v
         for i in self.multi_at:
             v = out[i]
             if v is not None:
@@ -281,8 +322,10 @@ GROUND_TEXT = {
 PENALTY_KINDS = {
     "warning": ("警告",),
     "fine": ("罚款",),
-    "confiscation": ("没收广告费用", "没收违法所得"),
-    "registration_revocation": ("吊销广告发布登记",),
+    "confiscation_of_ad_fees": ("没收广告费用", "没收广告费"),
+    "registration_revocation": ("吊销广告发布登记", "吊销广告发布登记证件"),
+    "registration_annulment": ("撤销广告发布登记",),
+    "suspension_of_ad_publishing": ("暂停广告发布业务",),
     "public_reprimand": ("通报批评",),
 }
 

@@ -16,6 +16,7 @@ disk, so a million rows need little memory.
 from __future__ import annotations
 
 import math
+import re
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -24,7 +25,7 @@ import yaml
 
 from .formats import FileSpec, Writer
 from .model import RENAMED_SOURCE, Area, Context, Plan, Row
-from .names import SampleRandom
+from .names import SampleRandom, full_width
 from .registrants import random_plan
 from .sources import SOURCES, SourceSpec
 from .story import story
@@ -54,9 +55,15 @@ def _file_entry(spec: FileSpec, rows: int, defaults: dict[str, str]) -> dict[str
         entry["skip_rows"] = [3]
     else:
         entry["records"] = spec.records
-    entry["columns"] = {h: f for h, f in spec.columns if f}
+    entry["columns"] = {h: f for h, f in spec.columns if f and not f.startswith("_")}
     if defaults:
         entry["defaults"] = dict(defaults)
+    if spec.identity:
+        entry["identity"] = list(spec.identity)
+    if spec.extract:
+        entry["extract"] = [dict(rule) for rule in spec.extract]
+    if spec.separators:
+        entry["separators"] = dict(spec.separators)
     entry["expect_rows"] = _bounds(rows)
     return entry
 
@@ -100,10 +107,30 @@ def _named(areas: dict[str, Area], row: Row) -> Row:
     return {**row, "authority": areas[str(code)].authority_on(day)}
 
 
+_NUMBER = re.compile(r"^(.*)〔(\d{4})〕(\d+)号$")
+
+
+def restyled(number: str) -> str:
+    """A decision number as another export writes it: 〔2017〕001号 as [2017]001号,
+    【2017】第1号, （2017）第0001号 or 〔２０１７〕1号 (chosen by the number, not the random
+    source, so that re-exported rows keep their draws)."""
+    m = _NUMBER.match(number)
+    if m is None:
+        return number.translate(_BRACKETS)
+    head, year, seq = m.groups()
+    style = sum(map(ord, number)) % 4
+    if style == 0:
+        return f"{head}[{year}]{seq}号"
+    if style == 1:
+        return f"{head}【{year}】第{int(seq)}号"
+    if style == 2:
+        return f"{head}（{year}）第{int(seq):04d}号"
+    return f"{head}〔{full_width(year)}〕{int(seq)}号"
+
+
 def _reexported(row: Row, authority: str) -> Row:
-    """A city's decision row as its province re-exports it: own bracket style, authority named."""
-    number = str(row["decision_number"]).translate(_BRACKETS)
-    return {**row, "decision_number": number, "authority": authority}
+    """A city's decision row as its province re-exports it: own number style, authority named."""
+    return {**row, "decision_number": restyled(str(row["decision_number"])), "authority": authority}
 
 
 def generate(outdir: Path, publishers: int, seed: int) -> dict[str, Any]:
@@ -156,7 +183,7 @@ def generate(outdir: Path, publishers: int, seed: int) -> dict[str, Any]:
             decs, pens = story(ctx, source.area, plan, source.parent, source.reexport)
             for d in decs:
                 target = source_of[d.authority]
-                for row in d.rows:
+                for row in decisions.joined(d.rows) if target == source.name else d.rows:
                     if target == source.name:
                         if source.authority_column and rng.random() < 0.85:
                             row["authority"] = own

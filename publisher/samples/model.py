@@ -142,13 +142,18 @@ class Plan:
     end: str = ""  # "" | cancellation | withdrawal | annulment | revocation
     ground: str = ""
     cross: bool = False  # revoked by the parent authority (Art. 14)
-    penalties: tuple[str, ...] = ()  # warning, warning_fine, fine, confiscation, reprimand
+    # warning, warning_fine, fine, confiscation, reprimand; suspension (forced scenarios only)
+    penalties: tuple[str, ...] = ()
     bad_code: bool = False
     phone_remarks: bool = False
     id_remarks: bool = False
     phone_address: bool = False
     phone_facts: bool = False
     reexport: bool = False
+    # Flaws of exports that write facts in free text (see publisher.samples.wenzhou):
+    contact_remarks: bool = False  # 联系人：… in the grant's remarks
+    ground_unsaid: bool = False  # a cancellation whose remarks leave out its ground
+    bad_amount: bool = False  # a penalty whose amount is typed to a fraction of a fen
 
 
 @dataclass

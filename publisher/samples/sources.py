@@ -1,4 +1,4 @@
-"""Sample generator, part 6: the five fictional exports and the scenarios each must show.
+"""Sample generator, part 6: the six fictional exports and the scenarios each must show.
 
 Authorities carry real GB/T 2260 codes and names; everything they "publish" here
 is invented. Each source has its own export style (see :class:`FileSpec`) and a
@@ -13,7 +13,10 @@ from __future__ import annotations
 
 from .anhui import CHANGFENG, HEFEI, PROVINCE
 from .formats import SourceSpec
+from .wenzhou import WENZHOU
 from .zhejiang import HANGZHOU, NINGBO
 
-# Generation order: a source that receives rows from others (the province) comes last.
-SOURCES: tuple[SourceSpec, ...] = (HEFEI, CHANGFENG, HANGZHOU, NINGBO, PROVINCE)
+# Generation order: a source that receives rows from others (the province) comes after
+# them; 温州 shares nothing with the others and comes last, so that adding it changed
+# none of their draws.
+SOURCES: tuple[SourceSpec, ...] = (HEFEI, CHANGFENG, HANGZHOU, NINGBO, PROVINCE, WENZHOU)

@@ -173,7 +173,8 @@ def _penalty(ctx: Context, pub: Pub, authority: str, what: str, decided: date, p
         else:
             facts += "，经查属实，系初次违法。"
     elif what in ("fine", "fraud"):
-        kinds = ["fine"]
+        # Art. 15: a registration obtained by fraud is annulled (撤销) and a fine imposed
+        kinds = ["fine"] if what == "fine" else ["registration_annulment", "fine"]
         fine = rng.randrange(10, 31) * 1000
         if what == "fine":
             violation = "unregistered_change"
@@ -185,14 +186,16 @@ def _penalty(ctx: Context, pub: Pub, authority: str, what: str, decided: date, p
         violation = "other"
         kinds = ["public_reprimand"]
         facts = "当事人未按规定建立、健全广告业务的承接登记、审核、档案管理制度，情节轻微。"
-    else:  # confiscation, revocation
+    else:  # confiscation, revocation, suspension (Advertising Law Art. 55)
         violation = "illegal_advertising"
         fee = rng.randrange(30, 1500) * 100
         confiscated = fee
-        fine = fee * (rng.randint(3, 5) if what == "revocation" else rng.randint(1, 3))
-        kinds = ["confiscation", "fine"] + (
-            ["registration_revocation"] if what == "revocation" else []
-        )
+        fine = fee * (rng.randint(3, 5) if what != "confiscation" else rng.randint(1, 3))
+        kinds = ["confiscation_of_ad_fees", "fine"]
+        if what == "revocation":
+            kinds.append("registration_revocation")
+        elif what == "suspension":
+            kinds.append("suspension_of_ad_publishing")
         product = rng.choice(PRODUCTS)
         aired = decided - timedelta(days=rng.randint(30, 180))
         facts = (
@@ -263,6 +266,9 @@ def story(
     remark = _remark(rng, area, pub, "grant", plan.phone_remarks, plan.id_remarks)
     grant = _decision(ctx, pub, own, "grant", dates_before(rng, granted), pub.media, remark)
     grant.reexport = plan.reexport or rng.random() < reexport
+    if plan.contact_remarks:  # a clerk names the contact person in the remarks
+        for row in grant.rows:
+            row["_contact"] = True
     decs.append(grant)
 
     end, ground, renewal = plan.end, plan.ground, plan.renewal
@@ -321,8 +327,12 @@ def story(
             decs.append(_change(ctx, area, pub, when, granted))
         elif what == "penalty":
             pens.append(_penalty(ctx, pub, own, str(payload), when, plan.phone_facts))
+            if plan.bad_amount:  # an export whose amount is typed wrong (see the writers)
+                pens[-1]["_bad_amount"] = True
         elif what == "cancellation":
             extras: list[Row] = [{"cancellation_ground": payload}]
+            if plan.ground_unsaid:  # an export that leaves the ground out of its free text
+                extras[0]["_ground_unsaid"] = True
             remark = _remark(rng, area, pub, "cancellation")
             decs.append(_decision(ctx, pub, own, what, dates_before(rng, when), extras, remark))
         else:  # withdrawal, annulment, revocation; then cancelled under Art. 9(3)
