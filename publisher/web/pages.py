@@ -1,0 +1,288 @@
+"""What each page of the site shows: (path, template, context), from the read side.
+
+Data is shaped here and the templates stay dumb. A page's context holds only what the
+page shows: a notice's page does not carry the release's version, so an unchanged notice
+is not rewritten by the next release (see :mod:`publisher.web.writer`). Paths are
+permalinks: ``notices/<id>.html``, ``publishers/<id>.html``, ``media/<id>.html``,
+``verify/<medium id>.html``, ``authorities/<code>.html``, ``months/<YYYY-MM>.html``,
+``kinds/<kind>.html``; long lists continue on ``…-p2.html``, ``…-p3.html``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from datetime import date
+from typing import Any
+
+from ..law import law
+from ..read import catalog
+from ..read import entities as e
+from ..read import notices as n
+from ..read.answers import Notice, NoticeSummary
+from ..read.catalog import Authority, Count, IndexedNotice
+from ..read.reader import Reader
+from ..vocabulary import VOCABULARY, zh
+from .templates import slug
+
+Page = tuple[str, str, dict[str, Any]]
+PER_PAGE = 200
+ENTITIES_PER_PAGE = 500
+
+
+def notice_path(notice_id: str) -> str:
+    return f"notices/{slug(notice_id)}.html"
+
+
+def publisher_path(publisher_id: str) -> str:
+    return f"publishers/{slug(publisher_id)}.html"
+
+
+def medium_path(medium_id: str) -> str:
+    return f"media/{slug(medium_id)}.html"
+
+
+def verify_path(medium_id: str) -> str:
+    return f"verify/{slug(medium_id)}.html"
+
+
+def paged(base: str, items: Sequence[Any], per_page: int) -> Iterator[tuple[str, Any, dict[str, Any]]]:
+    """``base``.html, ``base``-p2.html …: each page's path, items and pager."""
+    pages = max(1, -(-len(items) // per_page))
+    paths = [f"{base}.html" if i == 0 else f"{base}-p{i + 1}.html" for i in range(pages)]
+    for i, path in enumerate(paths):
+        pager = {
+            "page": i + 1,
+            "pages": pages,
+            "prev": paths[i - 1] if i else None,
+            "next": paths[i + 1] if i + 1 < pages else None,
+            "total": len(items),
+        }
+        yield path, items[i * per_page : (i + 1) * per_page], pager
+
+
+def _row(s: NoticeSummary, kinds: list[str]) -> dict[str, Any]:
+    """A notice as a list shows it (small, stable: lists change only when notices do)."""
+    return {
+        "href": notice_path(s.id),
+        "title": s.title,
+        "date": s.publication_date,
+        "imputed": s.publication_date_imputed,
+        "number": s.notice_number,
+        "compiled": s.compiled,
+        "authority": s.authority_name,
+        "decisions": s.decision_count,
+        "kinds": [zh("decision_kind", k) for k in kinds],
+    }
+
+
+def notice_page(notice: Notice, authority: Authority | None) -> Page:
+    registrants: dict[str, str] = {}
+    for d in notice.decisions:
+        registrants.setdefault(d.publisher_id, d.publisher_name)
+    return (
+        notice_path(notice.id),
+        "notice.html",
+        {
+            "notice": notice,
+            "authority": authority,
+            "body": notice.body.splitlines(),
+            "registrants": [
+                {"href": publisher_path(pid), "name": name} for pid, name in registrants.items()
+            ],
+        },
+    )
+
+
+def list_pages(
+    base: str, heading: dict[str, Any], rows: list[dict[str, Any]], per_page: int = PER_PAGE
+) -> Iterator[Page]:
+    for path, items, pager in paged(base, rows, per_page):
+        yield path, "list.html", {"heading": heading, "rows": items, "pager": pager}
+
+
+def notice_lists(
+    index: list[IndexedNotice], authorities: list[Authority], months: list[Count], kinds: list[Count]
+) -> Iterator[Page]:
+    """Every notice list: by authority, by month, by decision kind (newest first)."""
+    rows = [_row(i.notice, i.kinds) for i in index]
+    by_authority: dict[str, list[dict[str, Any]]] = {}
+    by_month: dict[str, list[dict[str, Any]]] = {}
+    by_kind: dict[str, list[dict[str, Any]]] = {}
+    for item, row in zip(index, rows, strict=True):
+        s = item.notice
+        by_authority.setdefault(s.authority_code, []).append(row)
+        by_month.setdefault(s.publication_date.isoformat()[:7], []).append(row)
+        for k in item.kinds:
+            by_kind.setdefault(k, []).append(row)
+    for a in authorities:
+        heading = {"kind": "authority", "title": a.name, "authority": a}
+        yield from list_pages(f"authorities/{slug(a.division_code)}", heading, by_authority.get(a.division_code, []))
+    for m in months:
+        heading = {"kind": "month", "title": f"{m.label}公告", "count": m}
+        yield from list_pages(f"months/{m.key}", heading, by_month.get(m.key, []))
+    for k in kinds:
+        heading = {"kind": "kind", "title": f"{k.label}公告", "count": k, "basis": VOCABULARY["decision_kind"][k.key].basis}
+        yield from list_pages(f"kinds/{slug(k.key)}", heading, by_kind.get(k.key, []))
+    yield "authorities/index.html", "authorities.html", {"authorities": authorities}
+    yield "months/index.html", "months.html", {"months": months}
+    yield "kinds/index.html", "kinds.html", {"kinds": kinds}
+
+
+def home_page(reader: Reader, newest: list[IndexedNotice], counts: dict[str, int]) -> Page:
+    ref = reader.ref
+    return (
+        "index.html",
+        "home.html",
+        {
+            "release": ref,
+            "regime": law().regime,
+            "newest": [_row(i.notice, i.kinds) for i in newest],
+            "counts": counts,
+        },
+    )
+
+
+def notices_home(newest: list[IndexedNotice], months: list[Count], kinds: list[Count], authorities: list[Authority]) -> Page:
+    return (
+        "notices/index.html",
+        "notices.html",
+        {
+            "newest": [_row(i.notice, i.kinds) for i in newest],
+            "months": months,
+            "kinds": kinds,
+            "authorities": authorities,
+        },
+    )
+
+
+def registrant_pages(reader: Reader) -> Iterator[Page]:
+    """A page per registrant: status on the horizon, each registration's timeline and
+    decisions, penalties in publicity; and the list of all registrants."""
+    listed = []
+    for pid in catalog.publisher_ids(reader):
+        p = e.publisher(reader, pid)
+        if p is None:
+            continue
+        regs = [r for s in p.registrations if (r := e.registration(reader, s.id)) is not None]
+        media = {r.id: [(m, medium_path(m.id)) for m in r.media] for r in regs}
+        listed.append({"href": publisher_path(p.id), "name": p.name, "kind": p.kind_zh, "credit_code": p.credit_code})
+        yield publisher_path(p.id), "publisher.html", {
+            "publisher": p,
+            "registrations": regs,
+            "media": media,
+            "as_of": reader.ref.as_of,
+            "horizon": reader.ref.horizon,
+        }
+    for path, items, pager in paged("publishers/index", listed, ENTITIES_PER_PAGE):
+        yield path, "entities.html", {"title": "广告发布单位", "rows": items, "pager": pager}
+
+
+def medium_pages(reader: Reader) -> Iterator[Page]:
+    """A page and a verification page per medium, and the list of all media."""
+    ref = reader.ref
+    cached: tuple[str, Any] = ("", None)
+    listed = []
+    for mid, rid in catalog.media_ids(reader):
+        m = e.medium(reader, mid)
+        if m is None:
+            continue
+        if cached[0] != rid:
+            cached = (rid, e.registration(reader, rid))
+        reg = cached[1]
+        publisher = {"href": publisher_path(m.publisher_id), "name": reg.registrant.name if reg else m.publisher_id}
+        listed.append({"href": medium_path(m.id), "name": m.name, "kind": m.type_zh, "credit_code": m.cn_number or m.issn or m.channel or m.frequency})
+        yield medium_path(m.id), "medium.html", {
+            "medium": m,
+            "registration": reg,
+            "publisher": publisher,
+            "verify": verify_path(m.id),
+            "as_of": ref.as_of,
+            "horizon": ref.horizon,
+        }
+        answer = catalog.medium_evidence(reader, mid, ref.horizon)
+        yield verify_path(m.id), "verify.html", {
+            "medium": m,
+            "answer": answer,
+            "periods": reg.periods if reg else [],
+            "publisher": publisher,
+            "release": ref,
+            "regime_start": ref.regime_start,
+            "regime_end": ref.regime_end,
+        }
+    for path, items, pager in paged("media/index", listed, ENTITIES_PER_PAGE):
+        yield path, "entities.html", {"title": "发布媒介", "rows": items, "pager": pager}
+
+
+def penalty_pages(reader: Reader) -> Iterator[Page]:
+    """Penalties in publicity on the release's as-of date (the only ones it holds)."""
+    rows = []
+    after = ""
+    while True:
+        got = n.penalties(reader, after=after, limit=e.MAX_PAGE)
+        rows += got
+        if len(got) < e.MAX_PAGE:
+            break
+        after = n.cursor(got[-1].decision_date, got[-1].id)
+    rows.reverse()  # newest first
+    rule = law().publicity_rule(reader.ref.as_of)
+    publishers = {r.publisher_id for r in rows if r.publisher_id}
+    for path, items, pager in paged("penalties/index", rows, PER_PAGE):
+        yield path, "penalties.html", {
+            "penalties": items,
+            "pager": pager,
+            "rule": rule,
+            "as_of": reader.ref.as_of,
+            "links": {pid: publisher_path(pid) for pid in publishers},
+        }
+
+
+def dictionary_page(reader: Reader) -> Page:
+    """Every resource and field of the data package, from its Table Schemas, with the
+    code → 中文 vocabulary of coded fields."""
+    resources = []
+    for r in catalog.descriptor(reader).get("resources", []):
+        fields = []
+        for f in r.get("schema", {}).get("fields", []):
+            codes = f.get("adreg:codes")
+            terms = [(c, t.zh, t.en) for c, t in VOCABULARY.get(codes, {}).items()] if codes else []
+            fields.append(
+                {
+                    "name": f["name"],
+                    "title": f.get("title", ""),
+                    "description": f.get("description", ""),
+                    "type": f.get("type", "string"),
+                    "required": bool(f.get("constraints", {}).get("required")),
+                    "codes": codes,
+                    "terms": terms,
+                }
+            )
+        schema = r.get("schema", {})
+        resources.append(
+            {
+                "name": r["name"],
+                "title": r.get("title", ""),
+                "description": r.get("description", ""),
+                "path": r.get("path", ""),
+                "primary_key": schema.get("primaryKey", []),
+                "foreign_keys": schema.get("foreignKeys", []),
+                "fields": fields,
+            }
+        )
+    return "dictionary/index.html", "dictionary.html", {"resources": resources}
+
+
+def method_page(reader: Reader) -> Page:
+    d = catalog.descriptor(reader)
+    terms = {name: list(VOCABULARY[name].items()) for name in ("decision_kind", "status", "cancellation_ground")}
+    return (
+        "method/index.html",
+        "method.html",
+        {
+            "law": law(),
+            "licenses": d.get("licenses", []),
+            "terms": terms,
+            "rule": law().publicity_rule(reader.ref.as_of),
+            "as_of": reader.ref.as_of,
+            "horizon": reader.ref.horizon,
+        },
+    )
