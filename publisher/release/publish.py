@@ -22,7 +22,10 @@ from ..ingest import IngestResult, ingest
 from ..ingest.config import decode_yaml
 from ..ingest.ledger import LedgerWriter
 from ..law import law
+from ..manifest import add_files
 from ..model import Base
+from ..web.build import build_site
+from ..web.writer import SITE_MANIFEST
 from .checks import CheckedStream
 from .database import build_database
 from .diff import diff_packages, diff_text
@@ -65,6 +68,8 @@ class PublishConfig(Base, kw_only=True):
     assertions: dict[str, Bounds] = msgspec.field(
         default_factory=lambda: {"decisions": Bounds(min=1)}
     )
+    site: bool = True  # build the static notices site into the release (site/)
+    site_url: str | None = None  # where the site is served: absolute URLs in sitemap, feed
 
 
 class PublishResult(msgspec.Struct, kw_only=True):
@@ -105,8 +110,13 @@ def publish(
     version: str | None = None,
     step: Step | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    site: bool | None = None,
 ) -> PublishResult:
-    """Build a release from ``sources`` under ``root`` and switch it in."""
+    """Build a release from ``sources`` under ``root`` and switch it in.
+
+    ``site``: build the static site too (default: the config's ``site``)."""
+    if site is not None:
+        config = msgspec.structs.replace(config, site=site)
     say = step or (lambda _msg: None)
     version = version or next_version(root)
     previous = current_release(root)
@@ -223,6 +233,11 @@ def _build(
             counts=counts,
         ),
     )
+    if config.site:
+        say("site")
+        old_site = previous / "site" if previous and (previous / "site").is_dir() else None
+        build_site(build, previous=old_site, site_url=config.site_url, say=say)
+        add_files(build, [SITE_MANIFEST])
     return result, counts, text
 
 

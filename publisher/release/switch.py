@@ -23,7 +23,7 @@ from pathlib import Path
 import msgspec
 
 from ..errors import UserError
-from ..manifest import MANIFEST, Index, Manifest, file_entries, read_manifest
+from ..manifest import MANIFEST, UNLISTED, Index, Manifest, file_entries, read_manifest
 
 
 def current_release(root: Path) -> Path | None:
@@ -94,10 +94,15 @@ def switch_in(root: Path, build: Path, version: str) -> Path:
     target = target_dir / version
     if target.exists():
         raise UserError(f"{target}: a release {version} exists already; releases are immutable")
+    unlisted = False
     for path in build.rglob("*"):
-        if path.is_file():
+        if path.relative_to(build).parts[0] in UNLISTED:
+            unlisted = True  # a site of many small files: one sync below, not one each
+        elif path.is_file():
             with path.open("rb") as fh:
                 os.fsync(fh.fileno())
+    if unlisted:
+        os.sync()
     os.rename(build, target)
     _fsync_dir(target_dir)
     tmp_link = root / f".current-{os.getpid()}"

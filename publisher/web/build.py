@@ -25,7 +25,7 @@ from ..read.reader import Reader
 from . import pages as pg
 from .searchindex import Doc, SearchIndex
 from .templates import fingerprint, render, site_dir
-from .writer import SITE_MANIFEST, Stats, Writer
+from .writer import Stats, Writer, manifest_of
 
 NEWEST = 30
 FEED_ENTRIES = 50
@@ -60,7 +60,7 @@ def build_site(
     """
     reader = Reader(release)
     out = out or reader.folder / "site"
-    manifest_path = out.parent / SITE_MANIFEST
+    manifest_path = manifest_of(out)
     writer = Writer(out, fingerprint(), reader.ref.version, previous)
     steps: dict[str, float] = {}
     clock = [time.perf_counter()]

@@ -76,6 +76,8 @@ def _row(s: NoticeSummary, kinds: list[str]) -> dict[str, Any]:
 
 
 def notice_page(notice: Notice, authority: Authority | None) -> Page:
+    """A notice set like a newspaper's: what it shows does not change when other notices
+    are added (the authority without its counts), so an old notice is never rewritten."""
     registrants: dict[str, str] = {}
     for d in notice.decisions:
         registrants.setdefault(d.publisher_id, d.publisher_name)
@@ -84,7 +86,14 @@ def notice_page(notice: Notice, authority: Authority | None) -> Page:
         "notice.html",
         {
             "notice": notice,
-            "authority": authority,
+            "authority": None
+            if authority is None
+            else {
+                "division_code": authority.division_code,
+                "division_name": authority.division_name,
+                "level_zh": authority.level_zh,
+                "name": authority.name,
+            },
             "body": notice.body.splitlines(),
             "registrants": [
                 {"href": publisher_path(pid), "name": name} for pid, name in registrants.items()
@@ -225,7 +234,7 @@ def penalty_pages(reader: Reader) -> Iterator[Page]:
         after = n.cursor(got[-1].decision_date, got[-1].id)
     rows.reverse()  # newest first
     rule = law().publicity_rule(reader.ref.as_of)
-    publishers = {r.publisher_id for r in rows if r.publisher_id}
+    publishers = sorted({r.publisher_id for r in rows if r.publisher_id})
     for path, items, pager in paged("penalties/index", rows, PER_PAGE):
         yield path, "penalties.html", {
             "penalties": items,

@@ -31,7 +31,7 @@ from typing import NamedTuple
 
 DOCS_PER_SHARD = 500
 POSTINGS_PER_SHARD = 40_000
-SEP = "\u0001"
+SEP = "\t"
 
 
 class Doc(NamedTuple):

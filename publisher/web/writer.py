@@ -51,6 +51,11 @@ def read_site_manifest(path: Path) -> SiteManifest | None:
         return None
 
 
+def manifest_of(site: Path) -> Path:
+    """A site folder's manifest, beside it: ``<release>/site`` → ``<release>/site.json``."""
+    return site.parent / f"{site.name}.json"
+
+
 def root_of(path: str) -> str:
     """The relative way up from ``path`` to the site's root: ``a/b.html`` → ``../``."""
     return "../" * path.count("/")
@@ -66,7 +71,7 @@ class Writer:
         self.builder = builder
         self.manifest = SiteManifest(builder=builder, release=release)
         self.previous_dir = previous
-        old = read_site_manifest(previous.parent / SITE_MANIFEST) if previous else None
+        old = read_site_manifest(manifest_of(previous)) if previous else None
         self.previous = old.pages if old and old.builder == builder else {}
         self.stats = Stats()
         self._dirs: set[Path] = set()

@@ -61,7 +61,7 @@
   function plan(q) {
     var chars = Array.from(q);
     var steps = [];
-    var contains = function (d) { return d[4].split("\u0001").some(function (n) { return n.replace(/\s+/g, "").indexOf(q) >= 0; }); };
+    var contains = function (d) { return d[4].split("\t").some(function (n) { return n.replace(/\s+/g, "").indexOf(q) >= 0; }); };
     if (chars.length === 1) steps.push(postings("c" + q).then(function (ids) { return { ids: ids, check: null }; }));
     else if (chars.length === 2) steps.push(postings("b" + q).then(function (ids) { return { ids: ids, check: null }; }));
     else {
@@ -107,7 +107,7 @@
     a.textContent = d[1];
     li.appendChild(kind);
     li.appendChild(a);
-    var names = d[4].split("\u0001").filter(function (n) { return n && n !== d[1]; }).slice(0, 3);
+    var names = d[4].split("\t").filter(function (n) { return n && n !== d[1]; }).slice(0, 3);
     if (d[3] || (d[2] === "公告" && names.length)) {
       var t = document.createElement("span");
       t.className = "meta";
