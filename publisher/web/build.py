@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import multiprocessing
 import time
 import uuid
 import zipfile
@@ -20,12 +21,13 @@ from typing import Any
 
 import msgspec
 
+from ..errors import UserError
 from ..read import catalog
-from ..read.reader import Reader
+from ..read.reader import Reader, release_folder
 from . import pages as pg
 from .searchindex import Doc, SearchIndex
 from .templates import fingerprint, render, site_dir
-from .writer import Stats, Writer, manifest_of
+from .writer import PageEntry, Stats, Writer, manifest_of
 
 NEWEST = 30
 FEED_ENTRIES = 50
@@ -44,6 +46,18 @@ class SiteResult(msgspec.Struct, kw_only=True):
     steps: dict[str, float]
 
 
+def _entity_worker(
+    release: Path, out: Path, builder: str, previous: Path | None, part: Path
+) -> None:
+    """In a second process: registrant, medium and verification pages (most of a site)."""
+    reader = Reader(release)
+    writer = Writer(out, builder, reader.ref.version, previous)
+    for page in pg.entity_pages(reader):
+        writer.page(*page)
+    part.write_bytes(msgspec.json.encode([writer.manifest.pages, writer.stats]))
+    reader.close()
+
+
 def build_site(
     release: Path,
     out: Path | None = None,
@@ -51,17 +65,46 @@ def build_site(
     previous: Path | None = None,
     site_url: str | None = None,
     say: Callable[[str], None] | None = None,
+    jobs: int = 2,
 ) -> SiteResult:
     """Write the site of ``release`` into ``out`` (default ``<release>/site``).
 
     ``previous``: the previous release's ``site`` folder, whose unchanged pages are reused.
     ``site_url``: where the site will be served (for the sitemap's and feed's absolute
-    URLs); without it they are relative to the site's root.
+    URLs); without it they are relative to the site's root. ``jobs=2`` makes the
+    registrant and medium pages in a second process (forked) beside the rest.
     """
-    reader = Reader(release)
-    out = out or reader.folder / "site"
+    out = out or release_folder(release) / "site"
     manifest_path = manifest_of(out)
-    writer = Writer(out, fingerprint(), reader.ref.version, previous)
+    builder = fingerprint()
+    part = out.parent / f".{out.name}.entities.json"
+    child = None
+    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+        child = multiprocessing.get_context("fork").Process(
+            target=_entity_worker, args=(release, out, builder, previous, part), daemon=True
+        )
+        child.start()
+    try:
+        return _build(release, out, manifest_path, builder, previous, site_url, say, child, part)
+    finally:
+        if child is not None and child.is_alive():
+            child.kill()
+        part.unlink(missing_ok=True)
+
+
+def _build(
+    release: Path,
+    out: Path,
+    manifest_path: Path,
+    builder: str,
+    previous: Path | None,
+    site_url: str | None,
+    say: Callable[[str], None] | None,
+    child: Any,
+    part: Path,
+) -> SiteResult:
+    reader = Reader(release)
+    writer = Writer(out, builder, reader.ref.version, previous)
     steps: dict[str, float] = {}
     clock = [time.perf_counter()]
 
@@ -92,12 +135,10 @@ def build_site(
     counts.setdefault("notices", len(index))
     writer.page(*pg.home_page(reader, newest, counts))
     step("lists")
-    for page in pg.registrant_pages(reader):
-        writer.page(*page)
-    step("registrants")
-    for page in pg.medium_pages(reader):
-        writer.page(*page)
-    step("media")
+    if child is None:
+        for page in pg.entity_pages(reader):
+            writer.page(*page)
+        step("registrants and media")
     for page in pg.penalty_pages(reader):
         writer.page(*page)
     writer.page(*pg.dictionary_page(reader))
@@ -109,6 +150,20 @@ def build_site(
     for path, data in search.files():
         writer.data(path, data)
     step("search index")
+    if child is not None:
+        child.join()
+        if child.exitcode != 0:
+            raise UserError(f"site: the registrant and medium pages failed (exit {child.exitcode})")
+        pages, theirs = msgspec.json.decode(
+            part.read_bytes(), type=tuple[dict[str, PageEntry], Stats]
+        )
+        twice = pages.keys() & writer.manifest.pages.keys()
+        if twice:
+            raise UserError(f"site: two pages would be written to {min(twice)}")
+        writer.manifest.pages.update(pages)
+        writer.stats.written += theirs.written
+        writer.stats.reused += theirs.reused
+        step("registrants and media (second process)")
     base = site_url.rstrip("/") + "/" if site_url else ""
     _feed(reader, writer, index, base)
     _sitemap(writer, index, base)
@@ -155,7 +210,17 @@ def _search_index(
     del entities
     for a in authorities:
         names = list(dict.fromkeys([a.name, *(n.name for n in a.names)]))
-        search.add(Doc(f"authorities/{pg.slug(a.division_code)}.html", a.name, "登记机关", "", names, [], []))
+        search.add(
+            Doc(
+                f"authorities/{pg.slug(a.division_code)}.html",
+                a.name,
+                "登记机关",
+                "",
+                names,
+                [],
+                [],
+            )
+        )
     for item in index:
         s = item.notice
         py = [pinyin[x] for x in item.names if x in pinyin]
@@ -197,9 +262,17 @@ def _downloads(reader: Reader, writer: Writer, out: Path, site_url: str | None) 
     for f in reader.manifest.files:
         if f.path.endswith((".db", ".xlsx")) and "/" not in f.path:
             writer.link(f"downloads/{f.path}", reader.folder / f.path, f.sha256)
-            files.append((f.path, f"downloads/{f.path}", writer.manifest.pages[f"downloads/{f.path}"]))
-    rows = [
-        {"name": n, "href": href, "bytes": e.bytes, "sha256": e.sha256, "what": _WHAT[Path(n).suffix]}
+            files.append(
+                (f.path, f"downloads/{f.path}", writer.manifest.pages[f"downloads/{f.path}"])
+            )
+    rows: list[dict[str, Any]] = [
+        {
+            "name": n,
+            "href": href,
+            "bytes": e.bytes,
+            "sha256": e.sha256,
+            "what": _WHAT[Path(n).suffix],
+        }
         for n, href, e in files
     ]
     d = catalog.descriptor(reader)
@@ -270,7 +343,9 @@ def _feed(reader: Reader, writer: Writer, index: list[catalog.IndexedNotice], ba
         entries.append(
             {
                 "title": s.title,
-                "id": base + href if base else uuid.uuid5(uuid.NAMESPACE_URL, f"adreg:{ref.name}:{s.id}").urn,
+                "id": base + href
+                if base
+                else uuid.uuid5(uuid.NAMESPACE_URL, f"adreg:{ref.name}:{s.id}").urn,
                 "updated": f"{s.publication_date.isoformat()}T00:00:00+08:00",
                 "href": href,
                 "authority": s.authority_name,
@@ -281,7 +356,9 @@ def _feed(reader: Reader, writer: Writer, index: list[catalog.IndexedNotice], ba
     newest = index[0].notice.publication_date.isoformat() if index else ref.as_of.isoformat()
     context: dict[str, Any] = {
         "title": "广告发布登记公告",
-        "feed_id": base + "feed.xml" if base else uuid.uuid5(uuid.NAMESPACE_URL, f"adreg:{ref.name}:feed").urn,
+        "feed_id": base + "feed.xml"
+        if base
+        else uuid.uuid5(uuid.NAMESPACE_URL, f"adreg:{ref.name}:feed").urn,
         "updated": f"{newest}T00:00:00+08:00",
         "entries": entries,
         "base": base,
@@ -307,7 +384,9 @@ def _sitemap(writer: Writer, index: list[catalog.IndexedNotice], base: str) -> N
             chunk = urls[i : i + SITEMAP_URLS]
             writer.data(name, render("sitemap.xml", {"urls": chunk, "base": base}).encode())
             parts.append(name)
-        writer.data("sitemap.xml", render("sitemapindex.xml", {"parts": parts, "base": base}).encode())
+        writer.data(
+            "sitemap.xml", render("sitemapindex.xml", {"parts": parts, "base": base}).encode()
+        )
     robots = "User-agent: *\nAllow: /\n"
     if base:
         robots += f"Sitemap: {base}sitemap.xml\n"

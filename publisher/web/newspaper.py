@@ -17,6 +17,7 @@ from ..read import notices as rn
 from ..read.answers import Notice
 from ..read.entities import MAX_PAGE
 from ..read.reader import Reader
+from .pages import body_lines
 from .templates import render
 
 
@@ -60,7 +61,7 @@ def newspaper_html(
     html = render(
         "newspaper.html",
         {
-            "notices": [{"notice": n, "body": n.body.splitlines()} for n in items],
+            "notices": [{"notice": n, "body": body_lines(n.body)} for n in items],
             "authorities": names,
             "date_from": date_from,
             "date_to": date_to,

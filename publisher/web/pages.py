@@ -11,7 +11,6 @@ permalinks: ``notices/<id>.html``, ``publishers/<id>.html``, ``media/<id>.html``
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from datetime import date
 from typing import Any
 
 from ..law import law
@@ -45,7 +44,9 @@ def verify_path(medium_id: str) -> str:
     return f"verify/{slug(medium_id)}.html"
 
 
-def paged(base: str, items: Sequence[Any], per_page: int) -> Iterator[tuple[str, Any, dict[str, Any]]]:
+def paged(
+    base: str, items: Sequence[Any], per_page: int
+) -> Iterator[tuple[str, Any, dict[str, Any]]]:
     """``base``.html, ``base``-p2.html …: each page's path, items and pager."""
     pages = max(1, -(-len(items) // per_page))
     paths = [f"{base}.html" if i == 0 else f"{base}-p{i + 1}.html" for i in range(pages)]
@@ -75,6 +76,22 @@ def _row(s: NoticeSummary, kinds: list[str]) -> dict[str, Any]:
     }
 
 
+def body_lines(body: str) -> list[tuple[str, str]]:
+    """A notice's text as (kind, line): ``head`` (a decision's heading), ``item`` (one of
+    its facts), ``note`` (注：…) or ``p``; the templates set each kind as it is."""
+    out = []
+    for line in body.splitlines():
+        if line.startswith("   "):
+            out.append(("item", line.strip()))
+        elif line[:1].isdigit():
+            out.append(("head", line))
+        elif line.startswith("注"):
+            out.append(("note", line))
+        else:
+            out.append(("p", line))
+    return out
+
+
 def notice_page(notice: Notice, authority: Authority | None) -> Page:
     """A notice set like a newspaper's: what it shows does not change when other notices
     are added (the authority without its counts), so an old notice is never rewritten."""
@@ -94,7 +111,7 @@ def notice_page(notice: Notice, authority: Authority | None) -> Page:
                 "level_zh": authority.level_zh,
                 "name": authority.name,
             },
-            "body": notice.body.splitlines(),
+            "body": body_lines(notice.body),
             "registrants": [
                 {"href": publisher_path(pid), "name": name} for pid, name in registrants.items()
             ],
@@ -110,7 +127,10 @@ def list_pages(
 
 
 def notice_lists(
-    index: list[IndexedNotice], authorities: list[Authority], months: list[Count], kinds: list[Count]
+    index: list[IndexedNotice],
+    authorities: list[Authority],
+    months: list[Count],
+    kinds: list[Count],
 ) -> Iterator[Page]:
     """Every notice list: by authority, by month, by decision kind (newest first)."""
     rows = [_row(i.notice, i.kinds) for i in index]
@@ -121,16 +141,23 @@ def notice_lists(
         s = item.notice
         by_authority.setdefault(s.authority_code, []).append(row)
         by_month.setdefault(s.publication_date.isoformat()[:7], []).append(row)
-        for k in item.kinds:
-            by_kind.setdefault(k, []).append(row)
+        for code in item.kinds:
+            by_kind.setdefault(code, []).append(row)
     for a in authorities:
-        heading = {"kind": "authority", "title": a.name, "authority": a}
-        yield from list_pages(f"authorities/{slug(a.division_code)}", heading, by_authority.get(a.division_code, []))
+        heading: dict[str, Any] = {"kind": "authority", "title": a.name, "authority": a}
+        yield from list_pages(
+            f"authorities/{slug(a.division_code)}", heading, by_authority.get(a.division_code, [])
+        )
     for m in months:
-        heading = {"kind": "month", "title": f"{m.label}公告", "count": m}
-        yield from list_pages(f"months/{m.key}", heading, by_month.get(m.key, []))
+        heading_m: dict[str, Any] = {"kind": "month", "title": f"{m.label}公告", "count": m}
+        yield from list_pages(f"months/{m.key}", heading_m, by_month.get(m.key, []))
     for k in kinds:
-        heading = {"kind": "kind", "title": f"{k.label}公告", "count": k, "basis": VOCABULARY["decision_kind"][k.key].basis}
+        heading = {
+            "kind": "kind",
+            "title": f"{k.label}公告",
+            "count": k,
+            "basis": VOCABULARY["decision_kind"][k.key].basis,
+        }
         yield from list_pages(f"kinds/{slug(k.key)}", heading, by_kind.get(k.key, []))
     yield "authorities/index.html", "authorities.html", {"authorities": authorities}
     yield "months/index.html", "months.html", {"months": months}
@@ -151,7 +178,12 @@ def home_page(reader: Reader, newest: list[IndexedNotice], counts: dict[str, int
     )
 
 
-def notices_home(newest: list[IndexedNotice], months: list[Count], kinds: list[Count], authorities: list[Authority]) -> Page:
+def notices_home(
+    newest: list[IndexedNotice],
+    months: list[Count],
+    kinds: list[Count],
+    authorities: list[Authority],
+) -> Page:
     return (
         "notices/index.html",
         "notices.html",
@@ -164,61 +196,73 @@ def notices_home(newest: list[IndexedNotice], months: list[Count], kinds: list[C
     )
 
 
-def registrant_pages(reader: Reader) -> Iterator[Page]:
-    """A page per registrant: status on the horizon, each registration's timeline and
-    decisions, penalties in publicity; and the list of all registrants."""
-    listed = []
+def entity_pages(reader: Reader) -> Iterator[Page]:
+    """A page per registrant (status on the horizon, each registration's timeline and
+    decisions, penalties in publicity), per medium, and a verification page per medium;
+    and the lists of all registrants and media. Each registration is read once."""
+    ref = reader.ref
+    publishers, media = [], []
     for pid in catalog.publisher_ids(reader):
         p = e.publisher(reader, pid)
         if p is None:
             continue
         regs = [r for s in p.registrations if (r := e.registration(reader, s.id)) is not None]
-        media = {r.id: [(m, medium_path(m.id)) for m in r.media] for r in regs}
-        listed.append({"href": publisher_path(p.id), "name": p.name, "kind": p.kind_zh, "credit_code": p.credit_code})
-        yield publisher_path(p.id), "publisher.html", {
-            "publisher": p,
-            "registrations": regs,
-            "media": media,
-            "as_of": reader.ref.as_of,
-            "horizon": reader.ref.horizon,
-        }
-    for path, items, pager in paged("publishers/index", listed, ENTITIES_PER_PAGE):
+        href = publisher_path(p.id)
+        publishers.append(
+            {"href": href, "name": p.name, "kind": p.kind_zh, "credit_code": p.credit_code}
+        )
+        yield (
+            href,
+            "publisher.html",
+            {
+                "publisher": p,
+                "registrations": regs,
+                "media": {r.id: [(m, medium_path(m.id)) for m in r.media] for r in regs},
+                "as_of": ref.as_of,
+                "horizon": ref.horizon,
+            },
+        )
+        for reg in regs:
+            owner = {"href": href, "name": reg.registrant.name}
+            evidence = catalog.registration_evidence(reader, reg.id, ref.horizon)
+            for m in reg.media:
+                media.append(
+                    {
+                        "href": medium_path(m.id),
+                        "name": m.name,
+                        "kind": m.type_zh,
+                        "credit_code": m.cn_number or m.issn or m.channel or m.frequency,
+                    }
+                )
+                yield (
+                    medium_path(m.id),
+                    "medium.html",
+                    {
+                        "medium": m,
+                        "registration": reg,
+                        "publisher": owner,
+                        "verify": verify_path(m.id),
+                        "as_of": ref.as_of,
+                        "horizon": ref.horizon,
+                    },
+                )
+                yield (
+                    verify_path(m.id),
+                    "verify.html",
+                    {
+                        "medium": m,
+                        "answer": evidence(m) if evidence else None,
+                        "periods": reg.periods,
+                        "publisher": owner,
+                        "release": ref,
+                        "regime_start": ref.regime_start,
+                        "regime_end": ref.regime_end,
+                    },
+                )
+    for path, items, pager in paged("publishers/index", publishers, ENTITIES_PER_PAGE):
         yield path, "entities.html", {"title": "广告发布单位", "rows": items, "pager": pager}
-
-
-def medium_pages(reader: Reader) -> Iterator[Page]:
-    """A page and a verification page per medium, and the list of all media."""
-    ref = reader.ref
-    cached: tuple[str, Any] = ("", None)
-    listed = []
-    for mid, rid in catalog.media_ids(reader):
-        m = e.medium(reader, mid)
-        if m is None:
-            continue
-        if cached[0] != rid:
-            cached = (rid, e.registration(reader, rid))
-        reg = cached[1]
-        publisher = {"href": publisher_path(m.publisher_id), "name": reg.registrant.name if reg else m.publisher_id}
-        listed.append({"href": medium_path(m.id), "name": m.name, "kind": m.type_zh, "credit_code": m.cn_number or m.issn or m.channel or m.frequency})
-        yield medium_path(m.id), "medium.html", {
-            "medium": m,
-            "registration": reg,
-            "publisher": publisher,
-            "verify": verify_path(m.id),
-            "as_of": ref.as_of,
-            "horizon": ref.horizon,
-        }
-        answer = catalog.medium_evidence(reader, mid, ref.horizon)
-        yield verify_path(m.id), "verify.html", {
-            "medium": m,
-            "answer": answer,
-            "periods": reg.periods if reg else [],
-            "publisher": publisher,
-            "release": ref,
-            "regime_start": ref.regime_start,
-            "regime_end": ref.regime_end,
-        }
-    for path, items, pager in paged("media/index", listed, ENTITIES_PER_PAGE):
+    media.sort(key=lambda r: str(r["href"]))
+    for path, items, pager in paged("media/index", media, ENTITIES_PER_PAGE):
         yield path, "entities.html", {"title": "发布媒介", "rows": items, "pager": pager}
 
 
@@ -236,13 +280,17 @@ def penalty_pages(reader: Reader) -> Iterator[Page]:
     rule = law().publicity_rule(reader.ref.as_of)
     publishers = sorted({r.publisher_id for r in rows if r.publisher_id})
     for path, items, pager in paged("penalties/index", rows, PER_PAGE):
-        yield path, "penalties.html", {
-            "penalties": items,
-            "pager": pager,
-            "rule": rule,
-            "as_of": reader.ref.as_of,
-            "links": {pid: publisher_path(pid) for pid in publishers},
-        }
+        yield (
+            path,
+            "penalties.html",
+            {
+                "penalties": items,
+                "pager": pager,
+                "rule": rule,
+                "as_of": reader.ref.as_of,
+                "links": {pid: publisher_path(pid) for pid in publishers},
+            },
+        )
 
 
 def dictionary_page(reader: Reader) -> Page:
@@ -282,7 +330,10 @@ def dictionary_page(reader: Reader) -> Page:
 
 def method_page(reader: Reader) -> Page:
     d = catalog.descriptor(reader)
-    terms = {name: list(VOCABULARY[name].items()) for name in ("decision_kind", "status", "cancellation_ground")}
+    terms = {
+        name: list(VOCABULARY[name].items())
+        for name in ("decision_kind", "status", "cancellation_ground")
+    }
     return (
         "method/index.html",
         "method.html",

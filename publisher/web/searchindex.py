@@ -27,6 +27,7 @@ import json
 import unicodedata
 from array import array
 from collections.abc import Iterable
+from itertools import pairwise
 from typing import NamedTuple
 
 DOCS_PER_SHARD = 500
@@ -74,7 +75,7 @@ def keys_of(doc: Doc) -> set[str]:
     for name in doc.names:
         chars = list(norm(name).replace(" ", ""))
         keys.update("c" + c for c in chars)
-        keys.update("b" + a + b for a, b in zip(chars, chars[1:], strict=False))
+        keys.update("b" + a + b for a, b in pairwise(chars))
     for p in (*doc.pinyin, *doc.initials):
         if len(p) >= 2:
             keys.add("p" + p[:2])

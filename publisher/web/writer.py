@@ -64,9 +64,7 @@ def root_of(path: str) -> str:
 class Writer:
     """Writes pages under ``out``; refuses to write one path twice (an id collision)."""
 
-    def __init__(
-        self, out: Path, builder: str, release: str, previous: Path | None = None
-    ) -> None:
+    def __init__(self, out: Path, builder: str, release: str, previous: Path | None = None) -> None:
         self.out = out
         self.builder = builder
         self.manifest = SiteManifest(builder=builder, release=release)
