@@ -223,6 +223,7 @@ def main() -> None:
         cwd=root,
     )
     shutil.rmtree(base / "capture")
+    (base / "capture.json").unlink()
     hugo_dir = base / "hugo"
     made = hugo_project(r1, hugo_dir, args.hugo_pages)
     print(f"Hugo project: {made:,} notices as Markdown")

@@ -204,6 +204,32 @@ def publisher_ids(reader: Reader) -> list[str]:
     return [r[0] for r in reader.conn.execute("SELECT id FROM publishers ORDER BY id")]
 
 
+class EntityName(a.Answer):
+    id: str
+    name: str
+    kind: str  # the publisher's kind or the medium's type
+    kind_zh: str
+    code: str | None = None  # credit code; CN number, ISSN, channel or frequency
+
+
+def entity_names(reader: Reader) -> tuple[list[EntityName], list[EntityName]]:
+    """Every publisher and every medium, by id: what lists of them show."""
+    publishers = [
+        EntityName(id=r[0], name=r[1], kind=r[2], kind_zh=zh("publisher_kind", r[2]), code=r[3])
+        for r in reader.conn.execute(
+            "SELECT id, name, kind, credit_code FROM publishers ORDER BY id"
+        )
+    ]
+    media = [
+        EntityName(id=r[0], name=r[1], kind=r[2], kind_zh=zh("medium_type", r[2]), code=r[3])
+        for r in reader.conn.execute(
+            "SELECT id, name, type, coalesce(cn_number, issn, channel, frequency) FROM media"
+            " ORDER BY id"
+        )
+    ]
+    return publishers, media
+
+
 def media_ids(reader: Reader) -> list[tuple[str, str]]:
     """(medium id, registration id) of every medium, grouped by registration."""
     return [

@@ -49,10 +49,10 @@ class SiteResult(msgspec.Struct, kw_only=True):
 def _entity_worker(
     release: Path, out: Path, builder: str, previous: Path | None, part: Path
 ) -> None:
-    """In a second process: registrant, medium and verification pages (most of a site)."""
+    """In a second process: half the registrant, medium and verification pages."""
     reader = Reader(release)
     writer = Writer(out, builder, reader.ref.version, previous)
-    for page in pg.entity_pages(reader):
+    for page in pg.entity_pages(reader, 0, 2):
         writer.page(*page)
     part.write_bytes(msgspec.json.encode([writer.manifest.pages, writer.stats]))
     reader.close()
@@ -71,7 +71,7 @@ def build_site(
 
     ``previous``: the previous release's ``site`` folder, whose unchanged pages are reused.
     ``site_url``: where the site will be served (for the sitemap's and feed's absolute
-    URLs); without it they are relative to the site's root. ``jobs=2`` makes the
+    URLs); without it they are relative to the site's root. ``jobs=2`` makes half the
     registrant and medium pages in a second process (forked) beside the rest.
     """
     out = out or release_folder(release) / "site"
@@ -135,10 +135,11 @@ def _build(
     counts.setdefault("notices", len(index))
     writer.page(*pg.home_page(reader, newest, counts))
     step("lists")
-    if child is None:
-        for page in pg.entity_pages(reader):
-            writer.page(*page)
-        step("registrants and media")
+    for page in pg.entity_pages(reader, 1, 2) if child else pg.entity_pages(reader):
+        writer.page(*page)
+    for page in pg.entity_lists(reader):
+        writer.page(*page)
+    step("registrants and media")
     for page in pg.penalty_pages(reader):
         writer.page(*page)
     writer.page(*pg.dictionary_page(reader))

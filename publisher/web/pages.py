@@ -196,21 +196,17 @@ def notices_home(
     )
 
 
-def entity_pages(reader: Reader) -> Iterator[Page]:
+def entity_pages(reader: Reader, part: int = 0, parts: int = 1) -> Iterator[Page]:
     """A page per registrant (status on the horizon, each registration's timeline and
-    decisions, penalties in publicity), per medium, and a verification page per medium;
-    and the lists of all registrants and media. Each registration is read once."""
+    decisions, penalties in publicity), per medium, and a verification page per medium,
+    for the registrants ``part`` of ``parts`` (by position). Each registration is read once."""
     ref = reader.ref
-    publishers, media = [], []
-    for pid in catalog.publisher_ids(reader):
+    for pid in catalog.publisher_ids(reader)[part::parts]:
         p = e.publisher(reader, pid)
         if p is None:
             continue
         regs = [r for s in p.registrations if (r := e.registration(reader, s.id)) is not None]
         href = publisher_path(p.id)
-        publishers.append(
-            {"href": href, "name": p.name, "kind": p.kind_zh, "credit_code": p.credit_code}
-        )
         yield (
             href,
             "publisher.html",
@@ -226,14 +222,6 @@ def entity_pages(reader: Reader) -> Iterator[Page]:
             owner = {"href": href, "name": reg.registrant.name}
             evidence = catalog.registration_evidence(reader, reg.id, ref.horizon)
             for m in reg.media:
-                media.append(
-                    {
-                        "href": medium_path(m.id),
-                        "name": m.name,
-                        "kind": m.type_zh,
-                        "credit_code": m.cn_number or m.issn or m.channel or m.frequency,
-                    }
-                )
                 yield (
                     medium_path(m.id),
                     "medium.html",
@@ -259,11 +247,21 @@ def entity_pages(reader: Reader) -> Iterator[Page]:
                         "regime_end": ref.regime_end,
                     },
                 )
-    for path, items, pager in paged("publishers/index", publishers, ENTITIES_PER_PAGE):
-        yield path, "entities.html", {"title": "广告发布单位", "rows": items, "pager": pager}
-    media.sort(key=lambda r: str(r["href"]))
-    for path, items, pager in paged("media/index", media, ENTITIES_PER_PAGE):
-        yield path, "entities.html", {"title": "发布媒介", "rows": items, "pager": pager}
+
+
+def entity_lists(reader: Reader) -> Iterator[Page]:
+    """The lists of all registrants and of all media."""
+    publishers, media = catalog.entity_names(reader)
+    for base, title, rows, href in (
+        ("publishers/index", "广告发布单位", publishers, publisher_path),
+        ("media/index", "发布媒介", media, medium_path),
+    ):
+        items = [
+            {"href": href(r.id), "name": r.name, "kind": r.kind_zh, "credit_code": r.code}
+            for r in rows
+        ]
+        for path, chunk, pager in paged(base, items, ENTITIES_PER_PAGE):
+            yield path, "entities.html", {"title": title, "rows": chunk, "pager": pager}
 
 
 def penalty_pages(reader: Reader) -> Iterator[Page]:
