@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLES := samples/sources/*
 
-.PHONY: install install-test demo datapackages openapi serve test lint typecheck check bench clean
+.PHONY: install install-test demo datapackages openapi serve test lint typecheck check bench bench-deps clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -48,6 +48,11 @@ typecheck:
 test: install-test lint typecheck
 	$(BIN)/pytest -q
 
+## What only the benchmarks need: Hugo (Debian's) and Pagefind, the site's peers.
+bench-deps: install-test
+	apt-get install -y -q hugo
+	$(BIN)/pip install -q -e '.[test,bench]'
+
 ## The benchmarks of the README's performance section (long: ~1M rows each).
 bench: install-test
 	$(BIN)/python benchmarks/bench_ingest.py
@@ -55,6 +60,7 @@ bench: install-test
 	$(BIN)/python benchmarks/bench_database.py
 	$(BIN)/python benchmarks/bench_package.py
 	$(BIN)/python benchmarks/bench_api.py
+	$(BIN)/python benchmarks/bench_site.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

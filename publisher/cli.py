@@ -200,6 +200,11 @@ def parse_day(value: str | None, option: str) -> date | None:
 @click.option("--version", "version", help="Release version (SemVer); default: the next 1.N.0.")
 @click.option("--quiet", "-q", is_flag=True, help="No progress and no tables.")
 @click.option("--verbose", "-v", is_flag=True, help="Print each build step on stderr.")
+@click.option(
+    "--site/--no-site",
+    default=None,
+    help="Build the static notices site into the release (default: release.yml's site, true).",
+)
 @user_errors
 def publish_command(
     sources: tuple[Path, ...],
@@ -209,6 +214,7 @@ def publish_command(
     version: str | None,
     quiet: bool,
     verbose: bool,
+    site: bool | None,
 ) -> None:
     """Build a release from SOURCES and switch it in atomically.
 
@@ -233,6 +239,7 @@ def publish_command(
             version=version,
             step=(lambda s: click.echo(f"adreg: step {s}", err=True)) if verbose else None,
             progress=update,
+            site=site,
         )
     if not quiet:
         out = Console()
@@ -306,3 +313,114 @@ def verify_command(query: str, on: str | None, release: Path, as_json: bool) -> 
         click.echo(answer_text(answer))
     if answer.verdict == "no_match":
         sys.exit(1)
+
+
+@cli.command(name="build-site")
+@click.argument("release", type=click.Path(path_type=Path), default=Path("out"))
+@click.option(
+    "--out",
+    "out",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="Write the site here instead of replacing the release's own site/ folder.",
+)
+@click.option(
+    "--previous",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A previous site folder whose unchanged pages are reused (default: the release's "
+    "own site/ when rebuilt in place, else none).",
+)
+@click.option("--site-url", help="Where the site is served (absolute URLs in sitemap and feed).")
+@click.option("--verbose", "-v", is_flag=True, help="Print each step's time on stderr.")
+@user_errors
+def build_site_command(
+    release: Path, out: Path | None, previous: Path | None, site_url: str | None, verbose: bool
+) -> None:
+    """Build (or rebuild) the static notices site of RELEASE (a release folder, or an
+    output root whose current release is used).
+
+    The site is a page per notice, authority, month, decision kind, registrant and
+    medium, a verification page per medium, penalties in publicity, downloads, the data
+    dictionary, the method, an Atom feed, sitemap.xml and a search index that works with
+    no server. Pages whose inputs did not change are reused from the previous site.
+    In place, the new site replaces RELEASE/site in one rename and site.json is listed
+    again in release.json.
+    """
+    import shutil
+
+    from .manifest import add_files
+    from .read.reader import release_folder
+    from .web.build import build_site
+    from .web.writer import SITE_MANIFEST
+
+    folder = release_folder(release)
+    say = (lambda s: click.echo(f"adreg: {s}", err=True)) if verbose else None
+    if out is not None:
+        result = build_site(folder, out, previous=previous, site_url=site_url, say=say)
+    else:
+        current = folder / "site"
+        tmp = folder / ".site-new"
+        shutil.rmtree(tmp, ignore_errors=True)
+        old = previous or (current if current.is_dir() else None)
+        result = build_site(folder, tmp, previous=old, site_url=site_url, say=say)
+        (folder / ".site-new.json").replace(folder / SITE_MANIFEST)
+        result.manifest = folder / SITE_MANIFEST
+        trash = folder / ".site-old"
+        shutil.rmtree(trash, ignore_errors=True)
+        if current.exists():
+            current.rename(trash)
+        tmp.rename(current)
+        shutil.rmtree(trash, ignore_errors=True)
+        add_files(folder, [SITE_MANIFEST])
+        result.out = current
+    click.echo(
+        f"site: {result.pages} files in {result.out} ({result.written} written, "
+        f"{result.reused} reused) in {result.seconds:.1f} s"
+    )
+
+
+@cli.command(name="notices")
+@click.option("--from", "date_from", required=True, help="First publication date (YYYY-MM-DD).")
+@click.option("--to", "date_to", required=True, help="Last publication date (YYYY-MM-DD).")
+@click.option("--authority", help="Only this authority's notices (its GB/T 2260 division code).")
+@click.option(
+    "--release",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="A release folder, or an output root whose current release is used.",
+)
+@click.option(
+    "--out",
+    "target",
+    type=click.Path(path_type=Path, dir_okay=False),
+    help="The file to write (default: notices-FROM-TO.pdf, or .html with --html).",
+)
+@click.option("--html", "as_html", is_flag=True, help="Write the print-ready HTML, not a PDF.")
+@user_errors
+def notices_command(
+    date_from: str,
+    date_to: str,
+    authority: str | None,
+    release: Path,
+    target: Path | None,
+    as_html: bool,
+) -> None:
+    """Write the notices published in a date range as print-ready newspaper pages.
+
+    Article 16's fallback: an authority whose portal cannot publish sends these pages
+    to a newspaper. The notices are laid out in newspaper columns on A4 and rendered to
+    PDF (WeasyPrint, with a CJK font installed on the system), or written as HTML with a
+    print stylesheet.
+    """
+    from .web.newspaper import write_newspaper
+
+    start = parse_day(date_from, "--from")
+    end = parse_day(date_to, "--to")
+    assert start is not None and end is not None
+    suffix = "html" if as_html else "pdf"
+    target = target or Path(f"notices-{start.isoformat()}-{end.isoformat()}.{suffix}")
+    try:
+        count = write_newspaper(release, target, start, end, authority, as_html=as_html)
+    except OSError as exc:
+        raise UserError(f"{target}: cannot write ({exc.strerror or exc})") from None
+    click.echo(f"{count} notices written to {target}")

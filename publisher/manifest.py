@@ -14,6 +14,9 @@ from .errors import UserError
 from .model import Base
 
 MANIFEST = "release.json"
+# Folders of a release that the manifest does not list file by file: the static site,
+# whose own manifest (``site.json``: every page's sha256) is listed instead.
+UNLISTED = ("site",)
 
 
 class FileEntry(Base, kw_only=True):
@@ -60,12 +63,30 @@ def sha256_file(path: Path) -> tuple[int, str]:
 
 
 def file_entries(folder: Path) -> list[FileEntry]:
-    """Every file under ``folder`` except the manifest, with bytes and sha256."""
+    """Every file under ``folder`` except the manifest and the :data:`UNLISTED` folders,
+    with bytes and sha256."""
     out = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file() and p.name != MANIFEST):
+        rel = path.relative_to(folder)
+        if rel.parts[0] in UNLISTED and len(rel.parts) > 1:
+            continue
         size, digest = sha256_file(path)
-        out.append(FileEntry(path=path.relative_to(folder).as_posix(), bytes=size, sha256=digest))
+        out.append(FileEntry(path=rel.as_posix(), bytes=size, sha256=digest))
     return out
+
+
+def add_files(folder: Path, paths: list[str]) -> Manifest:
+    """List (or list again) ``paths`` of the release ``folder`` in its manifest."""
+    manifest = read_manifest(folder)
+    entries = {f.path: f for f in manifest.files}
+    for rel in paths:
+        size, digest = sha256_file(folder / rel)
+        entries[rel] = FileEntry(path=rel, bytes=size, sha256=digest)
+    manifest.files = sorted(entries.values(), key=lambda f: f.path)
+    tmp = folder / f".{MANIFEST}.tmp"
+    tmp.write_bytes(msgspec.json.format(msgspec.json.encode(manifest), indent=2))
+    tmp.replace(folder / MANIFEST)
+    return manifest
 
 
 def verify_release(folder: Path) -> list[str]:

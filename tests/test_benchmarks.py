@@ -30,6 +30,7 @@ import bench_package  # noqa: E402
 import bench_publish  # noqa: E402
 import common  # noqa: E402
 import ingest_data  # noqa: E402
+import site_data  # noqa: E402
 
 PUBLISHERS = 150
 
@@ -212,3 +213,18 @@ def test_api_benchmark_asks_every_side_questions_that_are_answered(
                 assert isinstance(response.json(), list)
 
     asyncio.run(datasette())
+
+
+def test_site_data_is_two_releases_the_second_with_100_more_decisions(
+    tmp_path: Path,
+) -> None:
+    """The site benchmark's data: each seed's four sources as authorities of their own,
+    and a second release with exactly 100 more grants (new publishers and media)."""
+    info = site_data.releases(tmp_path, 2, 40)
+    first, second = info["first"]["counts"], info["second"]["counts"]
+    assert info["authorities"] == 8
+    assert first["authorities"] == 8 and second["authorities"] == 8
+    assert second["decisions"] - first["decisions"] == 100
+    assert second["publishers"] - first["publishers"] == 100
+    assert second["media"] - first["media"] == 100
+    assert second["notices"] > first["notices"] > 100

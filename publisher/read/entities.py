@@ -126,6 +126,46 @@ _DECISION_COLUMNS = ", ".join(
 )
 
 
+def change_item(c: Any) -> a.ChangeItem:
+    return a.ChangeItem(
+        field=c["field"],
+        field_zh=zh("change_field", c["field"]),
+        old=c["old"],
+        new=c["new"],
+        changed_on=_d(c["changed_on"]),
+    )
+
+
+def decision_from(d: Any, changes: list[a.ChangeItem]) -> a.Decision:
+    """A ``decisions`` row and its changes as the answer (one place for lists and bulk)."""
+    ground = d["cancellation_ground"]
+    return a.Decision(
+        id=d["id"],
+        decision_number=d["decision_number"],
+        kind=d["kind"],
+        kind_zh=zh("decision_kind", d["kind"]),
+        authority_code=d["authority_code"],
+        decision_date=date.fromisoformat(d["decision_date"]),
+        publisher_id=d["publisher_id"],
+        publisher_name=d["publisher_name"],
+        registration_id=d["registration_id"],
+        registration_number=d["registration_number"],
+        application_date=_d(d["application_date"]),
+        acceptance_date=_d(d["acceptance_date"]),
+        publication_date=_d(d["publication_date"]),
+        media_names=[n for n in (d["media_names"] or "").split("、") if n],
+        cancellation_ground=ground,
+        cancellation_ground_zh=zh("cancellation_ground", ground) if ground else None,
+        legal_basis=d["legal_basis"],
+        notice_id=d["notice_id"],
+        notice_url=a.notice_url(d["notice_id"]),
+        notice_number=d["notice_number"],
+        workdays_to_decision=d["workdays_to_decision"],
+        decision_late=None if d["decision_late"] is None else bool(d["decision_late"]),
+        changes=changes,
+    )
+
+
 def decision_rows(reader: Reader, where: str, params: Any) -> list[a.Decision]:
     decisions = reader.rows(f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE {where}", params)
     changes = _by_parent(
@@ -134,46 +174,7 @@ def decision_rows(reader: Reader, where: str, params: Any) -> list[a.Decision]:
         " WHERE decision_id IN ({marks}) ORDER BY decision_id, seq",
         [d["id"] for d in decisions],
     )
-    out = []
-    for d in decisions:
-        ground = d["cancellation_ground"]
-        out.append(
-            a.Decision(
-                id=d["id"],
-                decision_number=d["decision_number"],
-                kind=d["kind"],
-                kind_zh=zh("decision_kind", d["kind"]),
-                authority_code=d["authority_code"],
-                decision_date=date.fromisoformat(d["decision_date"]),
-                publisher_id=d["publisher_id"],
-                publisher_name=d["publisher_name"],
-                registration_id=d["registration_id"],
-                registration_number=d["registration_number"],
-                application_date=_d(d["application_date"]),
-                acceptance_date=_d(d["acceptance_date"]),
-                publication_date=_d(d["publication_date"]),
-                media_names=[n for n in (d["media_names"] or "").split("、") if n],
-                cancellation_ground=ground,
-                cancellation_ground_zh=zh("cancellation_ground", ground) if ground else None,
-                legal_basis=d["legal_basis"],
-                notice_id=d["notice_id"],
-                notice_url=a.notice_url(d["notice_id"]),
-                notice_number=d["notice_number"],
-                workdays_to_decision=d["workdays_to_decision"],
-                decision_late=None if d["decision_late"] is None else bool(d["decision_late"]),
-                changes=[
-                    a.ChangeItem(
-                        field=c["field"],
-                        field_zh=zh("change_field", c["field"]),
-                        old=c["old"],
-                        new=c["new"],
-                        changed_on=_d(c["changed_on"]),
-                    )
-                    for c in changes.get(d["id"], [])
-                ],
-            )
-        )
-    return out
+    return [decision_from(d, [change_item(c) for c in changes.get(d["id"], [])]) for d in decisions]
 
 
 def registration(reader: Reader, registration_id: str) -> a.Registration | None:

@@ -27,9 +27,11 @@ from ..ingest.config import decode_yaml
 from ..ingest.ledger import LedgerWriter
 from ..ingest.limits import shown
 from ..law import law
-from ..manifest import read_manifest
+from ..manifest import add_files, read_manifest
 from ..model import Base
 from ..read.changes import CHANGES_DIR
+from ..web.build import build_site
+from ..web.writer import SITE_MANIFEST
 from .bundle import write_zip, zip_name
 from .changes import ChangesWriter
 from .checks import CheckedStream
@@ -75,6 +77,8 @@ class PublishConfig(Base, kw_only=True):
     assertions: dict[str, Bounds] = msgspec.field(
         default_factory=lambda: {"decisions": Bounds(min=1)}
     )
+    site: bool = True  # build the static notices site into the release (site/)
+    site_url: str | None = None  # where the site is served: absolute URLs in sitemap, feed
 
 
 class PublishResult(msgspec.Struct, kw_only=True):
@@ -115,12 +119,16 @@ def publish(
     version: str | None = None,
     step: Step | None = None,
     progress: Callable[[str, int, int], None] | None = None,
+    site: bool | None = None,
 ) -> PublishResult:
     """Build a release from ``sources`` under ``root`` and switch it in.
 
     One publish at a time per root (its lock); leftovers of a killed run are removed first.
     A failed write (disk full, read-only folder) is a :class:`UserError`: the build is
-    removed and the previous release stays current."""
+    removed and the previous release stays current. ``site``: build the static site too
+    (default: the config's ``site``)."""
+    if site is not None:
+        config = msgspec.structs.replace(config, site=site)
 
     def say(name: str) -> None:
         if step is not None:
@@ -248,6 +256,11 @@ def _build(
             changed_rows=changed_rows,
         ),
     )
+    if config.site:
+        say("site")
+        old_site = previous / "site" if previous and (previous / "site").is_dir() else None
+        build_site(build, previous=old_site, site_url=config.site_url, say=say)
+        add_files(build, [SITE_MANIFEST])
     return result, counts, text
 
 

@@ -32,7 +32,7 @@ import msgspec
 
 from ..errors import UserError
 from ..faults import fault
-from ..manifest import MANIFEST, Index, Manifest, file_entries, read_manifest
+from ..manifest import MANIFEST, UNLISTED, Index, Manifest, file_entries, read_manifest
 from ..runtime import current_umask
 
 INDEX = "index.json"
@@ -161,6 +161,7 @@ def write_manifest(build: Path, manifest: Manifest) -> None:
 def _publishable(build: Path) -> None:
     """Every folder and file of the build readable by all (as the umask allows), and on disk."""
     mask = current_umask()
+    unlisted = False
     for path in [build, *build.rglob("*")]:
         if path.is_symlink():
             continue
@@ -168,8 +169,13 @@ def _publishable(build: Path) -> None:
             path.chmod(0o777 & ~mask)
         else:
             path.chmod(0o666 & ~mask)
+            if path.relative_to(build).parts[0] in UNLISTED:
+                unlisted = True  # a site of many small files: one sync below, not one each
+                continue
             with path.open("rb") as fh:
                 os.fsync(fh.fileno())
+    if unlisted:
+        os.sync()
 
 
 def switch_in(root: Path, build: Path, version: str) -> Path:

@@ -1,0 +1,296 @@
+"""A release read whole, for publishing it as pages: authorities with their names over
+time, notices in bulk and by month and decision kind, every registrant and medium, the
+names' pinyin, the data package's Table Schemas, and a medium's evidence.
+
+The site builder reads a release only through here and the rest of the read side. The
+answers are the read side's own Structs, built by the same functions (``decision_from``,
+``publisher``, ``registration``, ``verify``'s answer): a page never defines an answer again.
+Bulk reads are ordered scans, batched, so a release of a million decisions streams.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from datetime import date
+from typing import Any
+
+import msgspec
+
+from ..vocabulary import zh
+from . import answers as a
+from .entities import change_item, decision_from
+from .notices import _notice_summary
+from .reader import Reader
+
+BATCH = 500
+
+
+class AuthorityName(a.Answer):
+    name: str
+    valid_from: date | None = None
+    valid_to: date | None = None
+    source: str | None = None
+
+
+class Authority(a.Answer):
+    """A registration authority: its GB/T 2260 division, level and names over time."""
+
+    division_code: str
+    name: str  # the name in use on the release's horizon
+    level: str
+    level_zh: str
+    division_name: str | None
+    names: list[AuthorityName]
+    notices: int
+    first_notice: date | None = None
+    last_notice: date | None = None
+
+
+class Count(a.Answer):
+    key: str  # a month (YYYY-MM) or a decision kind
+    label: str  # 2017年3月, 准予广告发布登记
+    notices: int
+
+
+class IndexedNotice(a.Answer):
+    """A notice as lists show it, with the kinds of its decisions and what to search by."""
+
+    notice: a.NoticeSummary
+    kinds: list[str]
+    names: list[str]  # registrants', sponsors' and media names, decision numbers
+
+
+class NamePinyin(a.Answer):
+    kind: str  # publisher | medium
+    ref: str
+    name: str  # the name searched: a publisher's or medium's, or a sponsor's
+    label: str  # the publisher's or medium's own name
+    pinyin: str
+    initials: str
+    codes: list[str]  # credit code, CN number, ISSN
+
+
+def _d(value: Any) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def authorities(reader: Reader) -> list[Authority]:
+    """Every authority of the release with its dated names and how many notices it made."""
+    names: dict[str, list[AuthorityName]] = {}
+    for r in reader.all(
+        "SELECT division_code, name, valid_from, valid_to, source FROM authority_names"
+        " ORDER BY division_code, coalesce(valid_from, '')"
+    ):
+        names.setdefault(r["division_code"], []).append(
+            AuthorityName(
+                name=r["name"],
+                valid_from=_d(r["valid_from"]),
+                valid_to=_d(r["valid_to"]),
+                source=r["source"] or None,
+            )
+        )
+    counts = {
+        r["authority_code"]: r
+        for r in reader.all(
+            "SELECT authority_code, count(*) AS n, min(publication_date) AS first,"
+            " max(publication_date) AS last FROM notices GROUP BY authority_code"
+        )
+    }
+    out = []
+    for r in reader.all("SELECT * FROM authorities ORDER BY division_code"):
+        c = counts.get(r["division_code"], {})
+        out.append(
+            Authority(
+                division_code=r["division_code"],
+                name=r["name"],
+                level=r["level"],
+                level_zh=zh("authority_level", r["level"]),
+                division_name=r.get("division_name"),
+                names=names.get(r["division_code"], []),
+                notices=c.get("n", 0),
+                first_notice=_d(c.get("first")),
+                last_notice=_d(c.get("last")),
+            )
+        )
+    return out
+
+
+def month_label(month: str) -> str:
+    return f"{int(month[:4])}年{int(month[5:7])}月"
+
+
+def notice_months(reader: Reader) -> list[Count]:
+    """Months with notices, newest first, with how many were published in each."""
+    return [
+        Count(key=r["m"], label=month_label(r["m"]), notices=r["n"])
+        for r in reader.all(
+            "SELECT substr(publication_date, 1, 7) AS m, count(*) AS n FROM notices"
+            " GROUP BY m ORDER BY m DESC"
+        )
+    ]
+
+
+def notice_kinds(reader: Reader) -> list[Count]:
+    """Decision kinds with how many notices publish at least one decision of each."""
+    return [
+        Count(key=r["kind"], label=zh("decision_kind", r["kind"]), notices=r["n"])
+        for r in reader.all(
+            "SELECT kind, count(DISTINCT notice_id) AS n FROM decisions"
+            " WHERE notice_id IS NOT NULL GROUP BY kind ORDER BY n DESC, kind"
+        )
+    ]
+
+
+def notice_index(reader: Reader) -> Iterator[IndexedNotice]:
+    """Every notice, newest first (publication date, then id, descending), with the kinds
+    of its decisions and the names it can be found by. One scan of each table."""
+    extra: dict[str, tuple[set[str], list[str]]] = {}
+    for r in reader.conn.execute(
+        "SELECT d.notice_id, d.kind, d.decision_number, d.publisher_name, d.media_names,"
+        " p.sponsor_name FROM decisions d LEFT JOIN publishers p ON p.id = d.publisher_id"
+        " WHERE d.notice_id IS NOT NULL ORDER BY d.notice_id, d.decision_number, d.id"
+    ):
+        kinds, names = extra.setdefault(r[0], (set(), []))
+        kinds.add(r[1])
+        for name in (r[3], r[5], *(r[4] or "").split("、"), r[2]):
+            if name and name not in names:
+                names.append(name)
+    for n in reader.conn.execute(
+        "SELECT * FROM notices ORDER BY publication_date DESC, id DESC"
+    ).fetchall():
+        row = dict(n)
+        kinds, names = extra.get(row["id"], (set(), []))
+        yield IndexedNotice(notice=_notice_summary(row), kinds=sorted(kinds), names=names)
+
+
+def all_notices(reader: Reader, batch: int = BATCH) -> Iterator[a.Notice]:
+    """Every notice with its decisions, as :func:`publisher.read.notices.notice` answers it,
+    read in batches (three statements per batch, not three per notice)."""
+    rows = reader.conn.execute("SELECT * FROM notices ORDER BY publication_date, id").fetchall()
+    for start in range(0, len(rows), batch):
+        chunk = [dict(r) for r in rows[start : start + batch]]
+        marks = ", ".join("?" * len(chunk))
+        ids = [r["id"] for r in chunk]
+        decisions = reader.all(
+            f"SELECT * FROM decisions WHERE notice_id IN ({marks})"
+            " ORDER BY notice_id, decision_number, id",
+            ids,
+        )
+        changes: dict[str, list[a.ChangeItem]] = {}
+        if decisions:
+            dmarks = ", ".join("?" * len(decisions))
+            for c in reader.all(
+                f"SELECT * FROM decision_changes WHERE decision_id IN ({dmarks})"
+                " ORDER BY decision_id, seq",
+                [d["id"] for d in decisions],
+            ):
+                changes.setdefault(c["decision_id"], []).append(change_item(c))
+        by_notice: dict[str, list[a.Decision]] = {}
+        for d in decisions:
+            by_notice.setdefault(d["notice_id"], []).append(
+                decision_from(d, changes.get(d["id"], []))
+            )
+        for r in chunk:
+            s = _notice_summary(r)
+            yield a.Notice(
+                **{f: getattr(s, f) for f in s.__struct_fields__},
+                body=r["body"],
+                decisions=by_notice.get(r["id"], []),
+            )
+
+
+def publisher_ids(reader: Reader) -> list[str]:
+    return [r[0] for r in reader.conn.execute("SELECT id FROM publishers ORDER BY id")]
+
+
+class EntityName(a.Answer):
+    id: str
+    name: str
+    kind: str  # the publisher's kind or the medium's type
+    kind_zh: str
+    code: str | None = None  # credit code; CN number, ISSN, channel or frequency
+
+
+def entity_names(reader: Reader) -> tuple[list[EntityName], list[EntityName]]:
+    """Every publisher and every medium, by id: what lists of them show."""
+    publishers = [
+        EntityName(id=r[0], name=r[1], kind=r[2], kind_zh=zh("publisher_kind", r[2]), code=r[3])
+        for r in reader.conn.execute(
+            "SELECT id, name, kind, credit_code FROM publishers ORDER BY id"
+        )
+    ]
+    media = [
+        EntityName(id=r[0], name=r[1], kind=r[2], kind_zh=zh("medium_type", r[2]), code=r[3])
+        for r in reader.conn.execute(
+            "SELECT id, name, type, coalesce(cn_number, issn, channel, frequency) FROM media"
+            " ORDER BY id"
+        )
+    ]
+    return publishers, media
+
+
+def media_ids(reader: Reader) -> list[tuple[str, str]]:
+    """(medium id, registration id) of every medium, grouped by registration."""
+    return [
+        (r[0], r[1])
+        for r in reader.conn.execute("SELECT id, registration_id FROM media ORDER BY 2, 1")
+    ]
+
+
+def names_pinyin(reader: Reader) -> Iterator[NamePinyin]:
+    """Every searchable name of a publisher or medium with its pinyin and initials, as the
+    release's search index holds them (computed once, at publish)."""
+    for r in reader.conn.execute(
+        "SELECT kind, ref, name, label, pinyin, initials, credit_code, cn_number, issn"
+        " FROM search_index ORDER BY kind DESC, ref, field"
+    ):
+        yield NamePinyin(
+            kind=r[0],
+            ref=r[1],
+            name=r[2],
+            label=r[3],
+            pinyin=r[4],
+            initials=r[5],
+            codes=[c for c in r[6:] if c],
+        )
+
+
+def descriptor(reader: Reader) -> dict[str, Any]:
+    """The release's data package descriptor (``datapackage.json``): its Table Schemas."""
+    found = sorted(reader.folder.glob("datapackages/*/datapackage.json"))
+    if not found:
+        return {"resources": []}
+    loaded: dict[str, Any] = json.loads(found[0].read_text(encoding="utf-8"))
+    return loaded
+
+
+def package_folder(reader: Reader) -> str | None:
+    """The data package's folder, relative to the release (``datapackages/<name>``)."""
+    found = sorted(reader.folder.glob("datapackages/*/datapackage.json"))
+    return found[0].parent.relative_to(reader.folder).as_posix() if found else None
+
+
+def registration_evidence(
+    reader: Reader, registration_id: str, day: date
+) -> Callable[[a.Medium], a.VerifyAnswer] | None:
+    """``verify``'s answer on ``day`` for the media of one registration, as if each were
+    asked by its id: the status of the registration, the evidence, and the release
+    (version, database sha256). The answer is made once per registration; each medium's
+    differs only in the query and the match."""
+    from .verify import _answer
+
+    reg = reader.one("SELECT id, publisher_id FROM registrations WHERE id = ?", [registration_id])
+    if reg is None:
+        return None
+    match = a.Match(
+        field="medium_id", value="", registration_id=reg["id"], publisher_id=reg["publisher_id"]
+    )
+    base: dict[str, Any] = {"query": "", "on": day, "release": reader.ref}
+    answer = _answer(reader, match, day, base, [], 1, [])
+
+    def for_medium(m: a.Medium) -> a.VerifyAnswer:
+        found = msgspec.structs.replace(match, value=m.id, medium_id=m.id)
+        return msgspec.structs.replace(answer, query=m.name, match=found)
+
+    return for_medium

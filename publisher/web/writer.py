@@ -1,0 +1,143 @@
+"""Write the site's pages, each once, reusing the previous release's unchanged pages.
+
+A page's *input* is a hash of the builder (templates, assets, this code), its template
+and the data it renders from. When the previous release's site made the same path from
+the same input, its file is hard-linked (copied where links cannot be made) instead of
+rendered again; otherwise the page is rendered and written. ``site.json`` records every
+path with its input hash, sha256 and bytes: it is the site's manifest (the release's
+``release.json`` lists ``site.json`` with its sha256, not the pages one by one).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+import time
+from pathlib import Path
+from typing import Any
+
+import msgspec
+
+from ..errors import UserError
+from ..model import Base
+from .templates import render
+
+SITE_MANIFEST = "site.json"
+
+
+class PageEntry(Base, kw_only=True):
+    input: str
+    sha256: str
+    bytes: int
+
+
+class SiteManifest(Base, kw_only=True):
+    builder: str
+    release: str
+    pages: dict[str, PageEntry] = {}
+
+
+class Stats(msgspec.Struct, kw_only=True):
+    written: int = 0
+    reused: int = 0
+    seconds: float = 0.0
+
+
+def read_site_manifest(path: Path) -> SiteManifest | None:
+    try:
+        return msgspec.json.decode(path.read_bytes(), type=SiteManifest)
+    except (OSError, msgspec.DecodeError):
+        return None
+
+
+def manifest_of(site: Path) -> Path:
+    """A site folder's manifest, beside it: ``<release>/site`` → ``<release>/site.json``."""
+    return site.parent / f"{site.name}.json"
+
+
+def root_of(path: str) -> str:
+    """The relative way up from ``path`` to the site's root: ``a/b.html`` → ``../``."""
+    return "../" * path.count("/")
+
+
+class Writer:
+    """Writes pages under ``out``; refuses to write one path twice (an id collision)."""
+
+    def __init__(self, out: Path, builder: str, release: str, previous: Path | None = None) -> None:
+        self.out = out
+        self.builder = builder
+        self.manifest = SiteManifest(builder=builder, release=release)
+        self.previous_dir = previous
+        old = read_site_manifest(manifest_of(previous)) if previous else None
+        self.previous = old.pages if old and old.builder == builder else {}
+        self.stats = Stats()
+        self._dirs: set[Path] = set()
+        self._started = time.perf_counter()
+
+    def _target(self, path: str) -> Path:
+        if path in self.manifest.pages:
+            raise UserError(f"site: two pages would be written to {path}")
+        target = self.out / path
+        parent = target.parent
+        if parent not in self._dirs:
+            parent.mkdir(parents=True, exist_ok=True)
+            self._dirs.add(parent)
+        return target
+
+    def _reuse(self, path: str, key: str, target: Path) -> bool:
+        old = self.previous.get(path)
+        if old is None or old.input != key or self.previous_dir is None:
+            return False
+        source = self.previous_dir / path
+        try:
+            os.link(source, target)
+        except FileNotFoundError:
+            return False
+        except OSError:
+            shutil.copyfile(source, target)
+        self.manifest.pages[path] = old
+        self.stats.reused += 1
+        return True
+
+    def _write(self, path: str, key: str, target: Path, data: bytes) -> None:
+        target.write_bytes(data)
+        self.manifest.pages[path] = PageEntry(
+            input=key, sha256=hashlib.sha256(data).hexdigest(), bytes=len(data)
+        )
+        self.stats.written += 1
+
+    def page(self, path: str, template: str, context: dict[str, Any]) -> None:
+        """Render ``template`` with ``context`` (plus ``root`` and ``path``) to ``path``."""
+        context = {"root": root_of(path), "path": path, **context}
+        h = hashlib.blake2b(digest_size=16)
+        h.update(f"{self.builder}\0{template}\0".encode())
+        h.update(msgspec.json.encode(context))
+        key = h.hexdigest()
+        target = self._target(path)
+        if not self._reuse(path, key, target):
+            self._write(path, key, target, render(template, context).encode("utf-8"))
+
+    def data(self, path: str, data: bytes) -> None:
+        """A file whose bytes are its own input (search shards, assets, the feed)."""
+        key = hashlib.blake2b(data, digest_size=16).hexdigest()
+        target = self._target(path)
+        if not self._reuse(path, key, target):
+            self._write(path, key, target, data)
+
+    def link(self, path: str, source: Path, sha256: str) -> None:
+        """A release file offered for download: hard-linked (or copied), hash known."""
+        target = self._target(path)
+        try:
+            os.link(source, target)
+        except OSError:
+            shutil.copyfile(source, target)
+        size = target.stat().st_size
+        self.manifest.pages[path] = PageEntry(input=sha256, sha256=sha256, bytes=size)
+        self.stats.reused += 1
+
+    def close(self, manifest_path: Path) -> SiteManifest:
+        self.manifest.pages = dict(sorted(self.manifest.pages.items()))
+        manifest_path.write_bytes(msgspec.json.encode(self.manifest))
+        self.stats.seconds = time.perf_counter() - self._started
+        return self.manifest
