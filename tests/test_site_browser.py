@@ -169,7 +169,8 @@ def test_newspaper_pdf_holds_the_notices_with_chinese_text(
     _need("pdftotext")
     code, start, end = "340100", "2017-01-01", "2017-06-30"
     expected = db.execute(
-        "SELECT title, body FROM notices WHERE authority_code = ? AND publication_date"
+        "SELECT title, body, authority_name FROM notices WHERE authority_code = ?"
+        " AND publication_date"
         " BETWEEN ? AND ?",
         [code, start, end],
     ).fetchall()
@@ -199,7 +200,9 @@ def test_newspaper_pdf_holds_the_notices_with_chinese_text(
             if "决定书文号：" in line
         ]
         assert numbers and all(num in flat for num in numbers), numbers
-    assert "合肥市市场监督管理局" in flat
+    # each notice is signed with the authority's name on its date (合肥市工商行政管理局 in 2017)
+    assert {n["authority_name"] for n in expected} == {"合肥市工商行政管理局"}
+    assert "合肥市工商行政管理局" in flat
     others = db.execute(
         "SELECT body FROM notices WHERE authority_code <> ? LIMIT 3", [code]
     ).fetchall()

@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import multiprocessing
+import os
+import sys
 import time
 import uuid
 import zipfile
@@ -46,16 +48,29 @@ class SiteResult(msgspec.Struct, kw_only=True):
     steps: dict[str, float]
 
 
+ERRNO_EXIT = 100  # the worker's exit code for a failed write: this plus its errno
+
+
 def _entity_worker(
     release: Path, out: Path, builder: str, previous: Path | None, part: Path
 ) -> None:
-    """In a second process: half the registrant, medium and verification pages."""
-    reader = Reader(release)
-    writer = Writer(out, builder, reader.ref.version, previous)
-    for page in pg.entity_pages(reader, 0, 2):
-        writer.page(*page)
-    part.write_bytes(msgspec.json.encode([writer.manifest.pages, writer.stats]))
-    reader.close()
+    """In a second process: half the registrant, medium and verification pages.
+
+    A failed write (disk full, read-only folder) ends it quietly with exit code
+    ``ERRNO_EXIT + errno`` (its file may not be writable), which the parent raises again
+    as that ``OSError``; anything else with exit code 1."""
+    try:
+        reader = Reader(release)
+        writer = Writer(out, builder, reader.ref.version, previous)
+        for page in pg.entity_pages(reader, 0, 2):
+            writer.page(*page)
+        part.write_bytes(msgspec.json.encode([writer.manifest.pages, writer.stats]))
+        reader.close()
+    except OSError as exc:
+        code = exc.errno or 0
+        sys.exit(ERRNO_EXIT + code if 0 < code < 255 - ERRNO_EXIT else 1)
+    except Exception:
+        sys.exit(1)
 
 
 def build_site(
@@ -153,6 +168,11 @@ def _build(
     step("search index")
     if child is not None:
         child.join()
+        if child.exitcode is not None and child.exitcode > ERRNO_EXIT:
+            code = child.exitcode - ERRNO_EXIT
+            raise OSError(
+                code, f"site: writing the registrant and medium pages: {os.strerror(code)}"
+            )
         if child.exitcode != 0:
             raise UserError(f"site: the registrant and medium pages failed (exit {child.exitcode})")
         pages, theirs = msgspec.json.decode(
