@@ -3,8 +3,10 @@
 Layers, lowest first: the shared core (records, value parsing, errors, the release
 manifest), then the stages ``ingest``, ``derive`` and the read side ``read`` (which
 know nothing of each other, except that derive may use ingest's results never),
-then ``release`` (which assembles them), then the command line. The sample generator
-stands apart. The API and the site builder sit on the read side.
+then Datasette's configuration ``explore`` (on the read side only), then ``release``
+(which assembles them and ships Datasette's configuration with a release), then the
+command line and ``serve``. The sample generator stands apart. The API and the site
+builder sit on the read side.
 """
 
 from __future__ import annotations
@@ -20,9 +22,10 @@ ALLOWED: dict[str, set[str]] = {
     "ingest": {"core", "ingest"},
     "derive": {"core", "derive"},
     "read": {"core", "read"},
-    "release": {"core", "ingest", "derive", "read", "release"},
+    "explore": {"core", "read", "explore"},
+    "release": {"core", "ingest", "derive", "read", "explore", "release"},
     "samples": {"samples"},
-    "cli": {"core", "ingest", "derive", "read", "release", "samples", "cli", "api", "sitebuild"},
+    "cli": {"core", "ingest", "derive", "read", "explore", "release", "samples", "cli", "api"},
     "api": {"core", "read", "api"},
 }
 MAX_LINES = 550
@@ -120,7 +123,7 @@ def test_the_read_side_knows_no_pipeline_stage() -> None:
 
 
 def test_stages_are_packages_with_a_docstring_saying_what_flows() -> None:
-    for stage in ("ingest", "derive", "release", "read", "samples"):
+    for stage in ("ingest", "derive", "release", "read", "explore", "samples"):
         init = ROOT / "publisher" / stage / "__init__.py"
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc, f"publisher/{stage}/__init__.py has no docstring"

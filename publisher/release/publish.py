@@ -25,6 +25,7 @@ from ..law import law
 from ..model import Base
 from .checks import CheckedStream
 from .database import build_database
+from .datasette import write_datasette_config
 from .diff import diff_packages, diff_text
 from .flatten import flatten, in_release
 from .package import verify_files, write_package
@@ -194,7 +195,9 @@ def _build(
     )
     try:
         say("database")
-        build_database(package, build / f"{config.name}.db")
+        db_path = build / f"{config.name}.db"
+        build_database(package, db_path)
+        write_datasette_config(build, package, db_path)
     except BaseException:
         excel.kill()
         raise
