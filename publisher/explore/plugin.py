@@ -36,6 +36,7 @@ from ..read.search import clean_query, match_sql
 
 NAME = "adreg"
 
+
 def _in(column: str, sql: str) -> str:
     """``column IN (sql)``, hinted as selective: SQLite then drives the query from the
     search's hits through the key's index (sorting them after), rather than walking a
