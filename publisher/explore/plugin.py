@@ -79,14 +79,20 @@ ID_COLUMNS = {
 SEARCH_REF = {"publisher": "publishers", "medium": "media"}
 
 _labels: WeakKeyDictionary[Any, dict[str, dict[tuple[str, str], str]]] = WeakKeyDictionary()
+_configs: WeakKeyDictionary[Any, dict[str, dict[str, Any] | None]] = WeakKeyDictionary()
 
 
 def config(datasette: Any, database: str | None) -> dict[str, Any] | None:
-    """The plugin's configuration of ``database``, or None where it is not ours."""
+    """The plugin's configuration of ``database``, or None where it is not ours; read once
+    per instance (Datasette's ``plugin_config`` walks the whole of it for secrets on every
+    call, and ``render_cell`` asks for every cell)."""
     if database is None:
         return None
-    found = datasette.plugin_config(NAME, database=database)
-    return found if isinstance(found, dict) else None
+    per_db = _configs.setdefault(datasette, {})
+    if database not in per_db:
+        found = datasette.plugin_config(NAME, database=database)
+        per_db[database] = found if isinstance(found, dict) else None
+    return per_db[database]
 
 
 def _code_labels(datasette: Any, database: str, conf: dict[str, Any]) -> dict[tuple[str, str], str]:
