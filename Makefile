@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLES := samples/sources/*
 
-.PHONY: install install-test demo serve datapackages test lint typecheck check bench clean
+.PHONY: install install-test demo serve serve-api datapackages openapi test lint typecheck check bench clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -39,6 +39,14 @@ datapackages: install
 	cp -R build/samples-release/current/datapackages/adreg-samples datapackages/
 	rm -rf build/samples-release
 
+## The API's OpenAPI document, as checked in for tests (a change to it is a visible diff).
+openapi: install
+	$(BIN)/python -m api --openapi > tests/openapi.json
+
+## The API alone over out/ (make demo first) on http://127.0.0.1:8000/api/schema/swagger
+serve-api: install
+	$(BIN)/python -m api --release out --port $(PORT)
+
 lint:
 	$(BIN)/ruff check publisher api tests benchmarks
 	$(BIN)/ruff format --check publisher api tests benchmarks
@@ -57,6 +65,7 @@ bench: install-test
 	$(BIN)/python benchmarks/bench_database.py
 	$(BIN)/python benchmarks/bench_package.py
 	$(BIN)/python benchmarks/bench_explore.py
+	$(BIN)/python benchmarks/bench_api.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .pytest_cache .mypy_cache .ruff_cache

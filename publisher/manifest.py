@@ -30,11 +30,23 @@ class Manifest(Base, kw_only=True):
     previous: str | None = None
     files: list[FileEntry] = []
     counts: dict[str, int] = {}
+    changed_rows: int | None = None  # rows added, removed or changed since ``previous``
 
 
 class Index(Base, kw_only=True):
     current: str | None = None
     releases: list[Manifest] = []
+    last_changed: str | None = None  # when the data last changed: see :func:`last_changed`
+
+    def __post_init__(self) -> None:
+        if self.last_changed is None:
+            self.last_changed = last_changed(self.releases)
+
+
+def last_changed(releases: list[Manifest]) -> str | None:
+    """The creation time of the newest release that changed any row (a release that does
+    not say, made before releases counted their changes, is taken to have changed)."""
+    return max((m.created for m in releases if m.changed_rows != 0), default=None)
 
 
 def sha256_file(path: Path) -> tuple[int, str]:

@@ -315,3 +315,49 @@ def generated_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     root = folder / "out"
     publish(sources, root, config=PublishConfig(), as_of=date(2021, 4, 28))
     return root
+
+
+def free_port() -> int:
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class ApiServer:
+    """``python -m api`` in a subprocess on a loopback port: a real ASGI server."""
+
+    def __init__(self, release: Path, server: str = "uvicorn", rate_limit: str = "off") -> None:
+        self.port = free_port()
+        self.base_url = f"http://127.0.0.1:{self.port}"
+        self.log = release.parent / f"api-{server}-{self.port}.log"
+        cmd = [sys.executable, "-m", "api", "--release", str(release), "--port", str(self.port)]
+        cmd += ["--server", server, "--rate-limit", rate_limit]
+        with self.log.open("wb") as out:  # the child writes to its own copy
+            self.proc = subprocess.Popen(cmd, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT)
+
+    def wait(self, timeout: float = 60) -> ApiServer:
+        import time
+
+        import httpx
+
+        end = time.monotonic() + timeout
+        while time.monotonic() < end:
+            if self.proc.poll() is not None:
+                raise RuntimeError(f"the API server exited: {self.log.read_text()}")
+            try:
+                if httpx.get(self.base_url + "/healthz", timeout=2).status_code == 200:
+                    return self
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"the API server did not start: {self.log.read_text()}")
+
+    def stop(self) -> None:
+        self.proc.terminate()
+        try:
+            self.proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.proc.kill()
+            self.proc.wait()

@@ -24,6 +24,7 @@ from publisher.release.publish import PublishConfig, publish
 BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
 
+import bench_api  # noqa: E402
 import bench_database  # noqa: E402
 import bench_package  # noqa: E402
 import bench_publish  # noqa: E402
@@ -165,3 +166,45 @@ def test_cache_entry_is_rebuilt_when_its_code_changes(tmp_path: Path) -> None:
     code.write_text("A = 2\n", encoding="utf-8")
     second = common.cached(out, common.stamp([code], n=1), build)
     assert len(built) == 2 and second["stamp"] != first["stamp"] and second["rows"] == 2
+
+
+def test_api_benchmark_asks_every_side_questions_that_are_answered(
+    generated_release: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The paths wrk sends: each API path is a 200 from the API and the bare handler, and
+    each Datasette path a 200 from Datasette, on the same file (as the benchmark checks)."""
+    import asyncio
+    import importlib
+
+    from datasette.app import Datasette
+    from litestar.testing import TestClient
+
+    from api import create_app
+    from publisher.read.reader import Reader
+
+    db = Reader(generated_release).db_path
+    made = bench_api.paths(db, 30, 3)
+    assert {k: len(v) for k, v in made.items()} == {"verify": 30, "registration": 30}
+    monkeypatch.setenv("ADREG_API_RELEASE", str(generated_release))
+    api_bare = importlib.import_module("api_bare")
+
+    with (
+        TestClient(create_app(generated_release, rate_limit=None)) as api,
+        TestClient(
+            api_bare.app  # type: ignore[arg-type]
+        ) as bare,
+    ):
+        for pairs in made.values():
+            for path, _ in pairs:
+                assert api.get(path).status_code == 200, path
+                assert bare.get(path).json() == api.get(path).json(), path
+    ds = Datasette(immutables=[str(db)])
+
+    async def datasette() -> None:
+        for pairs in made.values():
+            for _, path in pairs:
+                response = await ds.client.get(path)
+                assert response.status_code == 200, (path, response.text[:300])
+                assert isinstance(response.json(), list)
+
+    asyncio.run(datasette())

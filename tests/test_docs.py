@@ -31,3 +31,15 @@ def test_readme_quickstart_is_two_make_commands() -> None:
     assert [c.split()[1] for c in commands] == ["demo", "test"]
     ci = (Path(__file__).resolve().parent.parent / ".ci" / "run").read_text(encoding="utf-8")
     assert "make test" in ci
+
+
+def test_every_api_path_is_documented_in_the_readme() -> None:
+    import json
+
+    document = json.loads((Path(__file__).with_name("openapi.json")).read_text(encoding="utf-8"))
+    api = README.split("## HTTP API", 1)[1].split("\n## ", 1)[0]
+    for path, item in document["paths"].items():
+        for op in item.values():
+            assert op["operationId"] in api, f"README's HTTP API does not name {op['operationId']}"
+        stem = path.split("{", 1)[0].rstrip("/")
+        assert stem in api, f"README's HTTP API does not show {path}"

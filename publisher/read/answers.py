@@ -6,9 +6,26 @@ so its schema and the CLI's ``--json`` cannot drift apart.
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from urllib.parse import quote
 
 import msgspec
+
+# Where the API serves a notice: the link answers give beside a decision's notice id.
+NOTICE_PATH = "/api/v1/notices/{}"
+
+
+_URL_SAFE = re.compile(r"[A-Za-z0-9._~-]+")
+
+
+def notice_url(notice_id: str | None) -> str | None:
+    """The link to a notice (a path on the server that serves the API), or None."""
+    if not notice_id:
+        return None
+    return NOTICE_PATH.format(
+        notice_id if _URL_SAFE.fullmatch(notice_id) else quote(notice_id, safe="")
+    )
 
 
 class Answer(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=False, kw_only=True):
@@ -126,6 +143,7 @@ class DecisionRef(Answer):
     decision_date: date
     publication_date: date | None = None
     notice_id: str | None = None
+    notice_url: str | None = None  # the notice that published it (Art. 16)
 
 
 class PenaltyRef(Answer):
@@ -271,6 +289,7 @@ class Decision(Answer):
     cancellation_ground_zh: str | None = None
     legal_basis: str | None = None
     notice_id: str | None = None
+    notice_url: str | None = None  # the notice that published it (Art. 16)
     notice_number: str | None = None
     workdays_to_decision: int | None = None
     decision_late: bool | None = None

@@ -70,57 +70,72 @@ JOIN publishers AS p ON p.id = r.publisher_id
 JOIN authorities AS a ON a.division_code = r.authority_code"""
 
 
-def medium_rows(reader: Reader, where: str, params: Any) -> list[a.Medium]:
-    out = []
-    for m in reader.all(f"SELECT * FROM media WHERE {where}", params):
-        names = [
-            a.MediumName(
-                name=n["name"],
-                valid_from=date.fromisoformat(n["valid_from"]),
-                valid_to=_d(n["valid_to"]),
-            )
-            for n in reader.all(
-                "SELECT name, valid_from, valid_to FROM medium_names WHERE medium_id = ?"
-                " ORDER BY valid_from",
-                [m["id"]],
-            )
-        ]
-        out.append(
-            a.Medium(
-                id=m["id"],
-                registration_id=m["registration_id"],
-                publisher_id=m["publisher_id"],
-                name=m["name"],
-                type=m["type"],
-                type_zh=zh("medium_type", m["type"]),
-                frequency=m["frequency"],
-                channel=m["channel"],
-                cn_number=m["cn_number"],
-                issn=m["issn"],
-                licence_number=m["licence_number"],
-                licence_valid_from=_d(m["licence_valid_from"]),
-                licence_valid_to=_d(m["licence_valid_to"]),
-                names=names,
-            )
-        )
+def _by_parent(reader: Reader, sql: str, ids: list[str]) -> dict[str, list[Any]]:
+    """Rows of ``sql`` (whose first column is the parent's id, ``{marks}`` its ``IN`` list)
+    for all of ``ids`` in one statement, grouped by parent, in the statement's order."""
+    out: dict[str, list[Any]] = {}
+    if ids:
+        for r in reader.rows(sql.format(marks=", ".join("?" * len(ids))), ids):
+            out.setdefault(r[0], []).append(r)
     return out
 
 
+def medium_rows(reader: Reader, where: str, params: Any) -> list[a.Medium]:
+    media = reader.rows(f"SELECT * FROM media WHERE {where}", params)
+    names = _by_parent(
+        reader,
+        "SELECT medium_id, name, valid_from, valid_to FROM medium_names"
+        " WHERE medium_id IN ({marks}) ORDER BY medium_id, valid_from",
+        [m["id"] for m in media],
+    )
+    return [
+        a.Medium(
+            id=m["id"],
+            registration_id=m["registration_id"],
+            publisher_id=m["publisher_id"],
+            name=m["name"],
+            type=m["type"],
+            type_zh=zh("medium_type", m["type"]),
+            frequency=m["frequency"],
+            channel=m["channel"],
+            cn_number=m["cn_number"],
+            issn=m["issn"],
+            licence_number=m["licence_number"],
+            licence_valid_from=_d(m["licence_valid_from"]),
+            licence_valid_to=_d(m["licence_valid_to"]),
+            names=[
+                a.MediumName(
+                    name=n["name"],
+                    valid_from=date.fromisoformat(n["valid_from"]),
+                    valid_to=_d(n["valid_to"]),
+                )
+                for n in names.get(m["id"], [])
+            ],
+        )
+        for m in media
+    ]
+
+
+_DECISION_COLUMNS = ", ".join(
+    (
+        "id, decision_number, kind, authority_code, decision_date, publisher_id, publisher_name",
+        "registration_id, registration_number, application_date, acceptance_date",
+        "publication_date, media_names, cancellation_ground, legal_basis, notice_id",
+        "notice_number, workdays_to_decision, decision_late",
+    )
+)
+
+
 def decision_rows(reader: Reader, where: str, params: Any) -> list[a.Decision]:
+    decisions = reader.rows(f"SELECT {_DECISION_COLUMNS} FROM decisions WHERE {where}", params)
+    changes = _by_parent(
+        reader,
+        "SELECT decision_id, field, old, new, changed_on FROM decision_changes"
+        " WHERE decision_id IN ({marks}) ORDER BY decision_id, seq",
+        [d["id"] for d in decisions],
+    )
     out = []
-    for d in reader.all(f"SELECT * FROM decisions WHERE {where}", params):
-        changes = [
-            a.ChangeItem(
-                field=c["field"],
-                field_zh=zh("change_field", c["field"]),
-                old=c["old"],
-                new=c["new"],
-                changed_on=_d(c["changed_on"]),
-            )
-            for c in reader.all(
-                "SELECT * FROM decision_changes WHERE decision_id = ? ORDER BY seq", [d["id"]]
-            )
-        ]
+    for d in decisions:
         ground = d["cancellation_ground"]
         out.append(
             a.Decision(
@@ -142,10 +157,20 @@ def decision_rows(reader: Reader, where: str, params: Any) -> list[a.Decision]:
                 cancellation_ground_zh=zh("cancellation_ground", ground) if ground else None,
                 legal_basis=d["legal_basis"],
                 notice_id=d["notice_id"],
+                notice_url=a.notice_url(d["notice_id"]),
                 notice_number=d["notice_number"],
                 workdays_to_decision=d["workdays_to_decision"],
                 decision_late=None if d["decision_late"] is None else bool(d["decision_late"]),
-                changes=changes,
+                changes=[
+                    a.ChangeItem(
+                        field=c["field"],
+                        field_zh=zh("change_field", c["field"]),
+                        old=c["old"],
+                        new=c["new"],
+                        changed_on=_d(c["changed_on"]),
+                    )
+                    for c in changes.get(d["id"], [])
+                ],
             )
         )
     return out
@@ -165,13 +190,17 @@ def registration(reader: Reader, registration_id: str) -> a.Registration | None:
             valid_to=date.fromisoformat(p["valid_to"]),
             decision_id=p["decision_id"],
         )
-        for p in reader.all(
+        for p in reader.rows(
             "SELECT s.*, v.zh AS status_zh FROM status_periods s LEFT JOIN vocabulary v"
             " ON v.list = 'status' AND v.code = s.status WHERE s.registration_id = ?"
             " ORDER BY s.valid_from",
             [registration_id],
         )
     ]
+    rows = reader.all(
+        "SELECT * FROM registration_details WHERE registration_id = ? ORDER BY valid_from",
+        [registration_id],
+    )
     details = [
         a.DetailPeriod(
             valid_from=date.fromisoformat(d["valid_from"]),
@@ -185,15 +214,16 @@ def registration(reader: Reader, registration_id: str) -> a.Registration | None:
             licence_valid_from=_d(d["licence_valid_from"]),
             licence_valid_to=_d(d["licence_valid_to"]),
         )
-        for d in reader.all(
-            "SELECT * FROM registration_details WHERE registration_id = ? ORDER BY valid_from",
-            [registration_id],
-        )
+        for d in rows
     ]
-    last = reader.one(
-        "SELECT * FROM registration_details WHERE registration_id = ? ORDER BY valid_from DESC"
-        " LIMIT 1",
-        [registration_id],
+    last = rows[-1] if rows else None
+    now = [p for p in periods if p.valid_from <= horizon <= p.valid_to]  # as status_period
+    status = (
+        a.StatusNow(status=now[-1].status, status_zh=now[-1].status_zh, on=horizon)
+        if now
+        else a.StatusNow(
+            status="not_registered", status_zh=zh("verdict", "not_registered"), on=horizon
+        )
     )
     return a.Registration(
         id=row["id"],
@@ -203,7 +233,7 @@ def registration(reader: Reader, registration_id: str) -> a.Registration | None:
         ended_on=_d(row["ended_on"]),
         end_kind=row["end_kind"],
         end_decision_id=row["end_decision_id"],
-        status=status_now(reader, registration_id),
+        status=status,
         authority=authority_on(reader, registration_id, horizon),
         registrant=registrant_on(reader, registration_id, last),
         media=medium_rows(reader, "registration_id = ? ORDER BY name", [registration_id]),

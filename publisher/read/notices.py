@@ -174,3 +174,12 @@ def release_files(reader: Reader) -> a.ReleaseFiles:
         counts=dict(manifest.counts),
         previous=manifest.previous,
     )
+
+
+def authority(reader: Reader, division_code: str) -> a.AuthorityRef | None:
+    """A registering authority of the release by its division code (its current name)."""
+    row = reader.one(
+        "SELECT division_code, name, level FROM authorities WHERE division_code = ?",
+        [division_code],
+    )
+    return a.AuthorityRef(**row) if row else None

@@ -83,6 +83,10 @@ class Reader:
     def all(self, sql: str, params: Any = ()) -> list[dict[str, Any]]:
         return [dict(r) for r in self.conn.execute(sql, params)]
 
+    def rows(self, sql: str, params: Any = ()) -> list[sqlite3.Row]:
+        """Rows as SQLite gives them (read by name or index; no dictionary made)."""
+        return self.conn.execute(sql, params).fetchall()
+
     def close(self) -> None:
         conn = getattr(self._local, "conn", None)
         if conn is not None:

@@ -150,6 +150,7 @@ def decisions_until(reader: Reader, registration_id: str, day: date) -> list[a.D
             decision_date=date.fromisoformat(r["decision_date"]),
             publication_date=_d(r["publication_date"]),
             notice_id=r["notice_id"],
+            notice_url=a.notice_url(r["notice_id"]),
         )
         for r in reader.all(
             "SELECT id, decision_number, kind, decision_date, publication_date, notice_id"
@@ -166,17 +167,16 @@ def penalties_of(reader: Reader, registrant_id: str) -> list[a.PenaltyRef]:
     p = reader.one(
         "SELECT credit_code, sponsor_credit_code FROM publishers WHERE id = ?", [registrant_id]
     )
-    codes = {registrant_id} | {c for c in (p or {}).values() if c}
-    rows: dict[str, dict[str, Any]] = {}
-    for code in sorted(codes):
-        for r in reader.all(
-            "SELECT * FROM penalties WHERE party_credit_code = ? ORDER BY decision_date", [code]
-        ):
-            rows[r["id"]] = r
-        for r in reader.all(
-            "SELECT * FROM penalties WHERE publisher_id = ? ORDER BY decision_date", [code]
-        ):
-            rows[r["id"]] = r
+    codes = sorted({registrant_id} | {c for c in (p or {}).values() if c})
+    marks = ", ".join("?" * len(codes))
+    rows = {
+        r["id"]: r
+        for r in reader.rows(
+            f"SELECT * FROM penalties WHERE party_credit_code IN ({marks})"
+            f" OR publisher_id IN ({marks})",
+            codes + codes,
+        )
+    }
     out = []
     for r in sorted(rows.values(), key=lambda r: (r["decision_date"], r["id"])):
         kinds = [k for k in (r["kinds"] or "").split(";") if k]

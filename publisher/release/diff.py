@@ -3,7 +3,9 @@
 Rows are matched by the resource's primary key (or the whole row where there is
 none). The old side is held as key → hash of the row's text, so a diff of
 million-row releases needs memory for the keys only; changed rows are then
-compared field by field in a second pass over the old file.
+compared field by field in a second pass over the old file. Given a
+:class:`~publisher.release.changes.ChangesWriter`, the same passes also write the
+complete diff, every added, removed and changed row with its contents.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from pathlib import Path
 import msgspec
 
 from ..errors import UserError
+from .changes import ChangeSpool, ChangesWriter
 
 LIST_LIMIT = 1000
 
@@ -68,13 +71,18 @@ def _rows(path: Path, key_fields: list[str]) -> Iterator[tuple[str, list[str], l
             yield "|".join(row[i] for i in idx), row, header
 
 
-def diff_resource(old: Path | None, new: Path | None, key_fields: list[str]) -> ResourceDiff:
+def diff_resource(
+    old: Path | None, new: Path | None, key_fields: list[str], spool: ChangeSpool | None = None
+) -> ResourceDiff:
+    """Counts and (up to :data:`LIST_LIMIT`) keys of the rows added, removed and changed;
+    with a ``spool``, every such row's contents go to it too (the complete diff)."""
     out = ResourceDiff()
     seen: dict[str, int] = {}
     if old is not None and old.is_file():
         for key, row, _ in _rows(old, key_fields):
             seen[key] = hash(tuple(row))
     changed: dict[str, list[str]] = {}
+    changed_keys: set[str] = set()  # every changed key, for the spool's old side
     header: list[str] = []
     if new is not None and new.is_file():
         for key, row, new_header in _rows(new, key_fields):
@@ -84,14 +92,21 @@ def diff_resource(old: Path | None, new: Path | None, key_fields: list[str]) -> 
                 out.added += 1
                 if len(out.added_keys) < LIST_LIMIT:
                     out.added_keys.append(key)
+                if spool is not None:
+                    spool.new_row(key, "added", new_header, row)
             elif h != hash(tuple(row)):
                 out.changed += 1
                 if len(changed) < LIST_LIMIT:
                     changed[key] = row
+                if spool is not None:
+                    spool.new_row(key, "changed", new_header, row)
+                    changed_keys.add(key)
     out.removed = len(seen)
     out.removed_keys = sorted(seen)[:LIST_LIMIT]
-    if changed and old is not None:
+    if (changed or (spool is not None and seen)) and old is not None:
         for key, row, old_header in _rows(old, key_fields):
+            if spool is not None and (key in seen or key in changed_keys):
+                spool.old_row(key, old_header, row)
             new_row = changed.get(key)
             if new_row is None:
                 continue
@@ -106,8 +121,9 @@ def diff_resource(old: Path | None, new: Path | None, key_fields: list[str]) -> 
     return out
 
 
-def diff_packages(old: Path | None, new: Path) -> PackageDiff:
-    """Diff package folder ``old`` (None: an empty package) against ``new``."""
+def diff_packages(old: Path | None, new: Path, changes: ChangesWriter | None = None) -> PackageDiff:
+    """Diff package folder ``old`` (None: an empty package) against ``new``; with
+    ``changes``, write the complete diff (every changed row's contents) there too."""
     new_desc = _descriptor(new)
     old_desc = _descriptor(old) if old is not None else {"resources": []}
     old_res = {r["name"]: r for r in old_desc.get("resources", [])}
@@ -118,7 +134,12 @@ def diff_packages(old: Path | None, new: Path) -> PackageDiff:
         key = list(res.get("schema", {}).get("primaryKey", []))
         old_path = old / old_res[name]["path"] if old is not None and name in old_res else None
         new_path = new / new_res[name]["path"] if name in new_res else None
-        resources[name] = diff_resource(old_path, new_path, key)
+        spool = changes.spool(name, key) if changes is not None else None
+        resources[name] = diff_resource(old_path, new_path, key, spool)
+        if changes is not None and spool is not None:
+            changes.add(spool)
+    if changes is not None:
+        changes.close()
     return PackageDiff(
         old_version=old_desc.get("version"),
         new_version=new_desc.get("version"),

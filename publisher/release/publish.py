@@ -10,7 +10,9 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date
 from pathlib import Path
 
@@ -22,7 +24,11 @@ from ..ingest import IngestResult, ingest
 from ..ingest.config import decode_yaml
 from ..ingest.ledger import LedgerWriter
 from ..law import law
+from ..manifest import read_manifest
 from ..model import Base
+from ..read.changes import CHANGES_DIR
+from .bundle import write_zip, zip_name
+from .changes import ChangesWriter
 from .checks import CheckedStream
 from .database import build_database
 from .datasette import write_datasette_config
@@ -186,8 +192,44 @@ def _build(
         raise UserError(
             "release not switched in: row counts outside bounds: " + "; ".join(problems)
         )
-    # The Excel copy and the database both read only the package: build them side by
-    # side, the workbook in a fresh process, so a 2-core machine does both at once.
+    # The package as one zip: deflating releases the GIL, so a thread does it meanwhile.
+    with ThreadPoolExecutor(1, thread_name_prefix="zip") as zipping:
+        stop = threading.Event()
+        zipped = zipping.submit(write_zip, package, build / zip_name(config.name), stop)
+        try:
+            text, changed_rows = _database_and_diff(build, package, config, version, previous, say)
+        except BaseException:
+            stop.set()  # the build is abandoned: so is its zip
+            raise
+        say("zip")
+        zipped.result()
+    write_manifest(
+        build,
+        Manifest(
+            version=version,
+            created=created.isoformat(),
+            as_of=as_of.isoformat(),
+            regime_end=config.regime_end.isoformat(),
+            previous=previous.name if previous else None,
+            counts=counts,
+            changed_rows=changed_rows,
+        ),
+    )
+    return result, counts, text
+
+
+def _database_and_diff(
+    build: Path,
+    package: Path,
+    config: PublishConfig,
+    version: str,
+    previous: Path | None,
+    say: Step,
+) -> tuple[str, int]:
+    """The Excel copy, the database, the diff (text, rows changed); files checked.
+
+    The Excel copy and the database both read only the package: they are built side by
+    side, the workbook in a fresh process, so a 2-core machine does both at once."""
     say("excel")
     xlsx = build / f"{config.name}.xlsx"
     excel = subprocess.Popen(
@@ -208,25 +250,21 @@ def _build(
         raise UserError(f"release not switched in: the Excel copy failed: {last[0]}")
     say("diff")
     old_package = _package_of(previous, config.name) if previous else None
-    d = diff_packages(old_package, package)
+    # The complete diff (row contents) is written against a previous release only: the
+    # first release's would be the package itself.
+    changes = (
+        ChangesWriter(build / CHANGES_DIR, read_manifest(previous).version, version)
+        if old_package is not None and previous is not None
+        else None
+    )
+    d = diff_packages(old_package, package, changes)
     (build / "diff.json").write_bytes(msgspec.json.format(msgspec.json.encode(d), indent=2))
     text = diff_text(d)
     (build / "diff.txt").write_text(text + "\n", encoding="utf-8")
     problems = verify_files(package)
     if problems:
         raise UserError("release not switched in: " + "; ".join(problems[:3]))
-    write_manifest(
-        build,
-        Manifest(
-            version=version,
-            created=created.isoformat(),
-            as_of=as_of.isoformat(),
-            regime_end=config.regime_end.isoformat(),
-            previous=previous.name if previous else None,
-            counts=counts,
-        ),
-    )
-    return result, counts, text
+    return text, sum(r.added + r.removed + r.changed for r in d.resources.values())
 
 
 def release_facts(config: PublishConfig, as_of: date) -> dict[str, str]:
