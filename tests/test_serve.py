@@ -115,6 +115,10 @@ def test_one_command_one_port_three_services(server: Served, root: Path) -> None
     assert site.content == ((root / "current").resolve() / "site" / "index.html").read_bytes()
     assert server.get("/notices/a.html").status_code in (200, 404)
     assert server.get("/../release.json").status_code == 404
+    assert server.get("/%2e%2e/release.json").status_code == 404  # nothing outside site/
+    head = server.client.head("/")
+    assert head.status_code == 200 and head.content == b""
+    assert int(head.headers["content-length"]) == len(site.content)
     api = server.get("/api/v1/verify", params={"q": "鸿德画报", "on": "2018-06-01"})
     assert api.status_code == 200, api.text[:300]
     assert api.json()["verdict"]
@@ -329,7 +333,9 @@ def comparable(response: httpx.Response) -> Any:
 def test_two_servers_over_one_release_answer_identically(
     server: Served, root: Path, tmp_path: Path
 ) -> None:
-    other = Served(root, "--workers", "2", log=tmp_path / "other.log")
+    # the other serves the release folder itself (no current link to follow), in 2 workers
+    folder = (root / "current").resolve()
+    other = Served(folder, "--workers", "2", log=tmp_path / "other.log")
     paths = [
         "/",
         "/api/v1/release",
