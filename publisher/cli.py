@@ -16,8 +16,10 @@ from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeR
 from rich.table import Table
 
 from .errors import UserError
+from .faults import write_fault
 from .ingest import IngestResult, ingest
 from .ingest.ledger import Ledger
+from .ingest.limits import shown
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True)
@@ -32,6 +34,12 @@ def user_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except UserError as exc:
             click.echo(f"adreg: error: {exc}", err=True)
+            sys.exit(2)
+        except Exception as exc:
+            cause = write_fault(exc)  # a full disk or a read-only folder, seen by no step
+            if cause is None:
+                raise
+            click.echo(f"adreg: error: cannot write: {cause} ({shown(str(exc), 160)})", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
             click.echo("adreg: interrupted", err=True)

@@ -195,4 +195,7 @@ def parse_money(raw: str) -> Decimal:
         raise BadValue("bad_amount", "not an amount in CNY") from None
     if m.group(2):
         amount *= 10000
-    return amount.quantize(Decimal("0.01"))
+    try:
+        return amount.quantize(Decimal("0.01"))
+    except InvalidOperation:  # more digits than the decimal context holds
+        raise BadValue("bad_amount", "too many digits for an amount in CNY") from None

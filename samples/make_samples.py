@@ -8,8 +8,9 @@ county) in CSV UTF-8 with BOM, CSV GB18030 under title lines, XLSX with a merged
 title row and a notes row, and nested JSON, with a penalties export in two of
 them. Every scenario the generator fixes (publisher/samples/sources.py) is in
 them: a refusal, deemed and late renewals, each Art. 9 cancellation ground, a
-annulment, a revocation decided by the province, each penalty kind, wrong check
-characters, phone and ID-card numbers in free text, decisions exported twice.
+withdrawal, an annulment, a revocation decided by the province, each penalty
+kind, wrong check characters, phone and ID-card numbers in free text, decisions
+exported twice.
 tests/test_sample.py checks that the committed files are what this script writes.
 """
 

@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import shutil
+import sqlite3
 import subprocess
 import sys
 from collections.abc import Iterable, Sequence
@@ -280,6 +281,22 @@ def assert_one_line_error(proc: subprocess.CompletedProcess[str], *needles: str)
     for needle in needles:
         assert needle in lines[0], (needle, lines[0])
     return lines[0]
+
+
+def assert_intact(out: Path) -> str:
+    """``current`` under the output root ``out`` names a complete release of the samples:
+    every file matches its sha256 and the database answers. Returns its version."""
+    from publisher.manifest import verify_release
+
+    current = (out / "current").resolve()
+    assert current.parent == out / "releases"
+    assert verify_release(current) == []
+    conn = sqlite3.connect(f"file:{current / 'adreg-samples.db'}?immutable=1", uri=True)
+    try:
+        assert conn.execute("select count(*) from decisions").fetchone()[0] > 0
+    finally:
+        conn.close()
+    return current.name
 
 
 ROOT = Path(__file__).resolve().parent.parent

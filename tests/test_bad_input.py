@@ -395,6 +395,26 @@ def test_other_authorities_are_known(make_source) -> None:
     assert d.authority_code == "340100"
 
 
+def test_former_names_are_known(make_source) -> None:
+    """A row may name its authority by the name in use on its date (a declared former name)."""
+    columns = {**DECISION_COLUMNS, "登记机关": "authority"}
+    former = {"name": "合肥市工商行政管理局", "until": "2019-01-16"}
+    src = make_source(other_authorities=[{**HEFEI, "former_names": [former]}])
+    src.csv(
+        "d.csv",
+        [
+            decision(1, authority="合肥市工商行政管理局"),
+            decision(2, authority="合肥市市场监督管理局", decision_date="2019-03-01"),
+            decision(3, authority="合肥市工商局"),  # not a declared name: needs a lookup
+        ],
+        columns=columns,
+    )
+    result = run(src)
+    assert {d.authority_code for d in result.decisions.values()} == {"340100"}
+    assert len(result.decisions) == 2
+    assert {(r.row, r.reason) for r in result.ledger.rows} == {(4, "unknown_label")}
+
+
 def test_cancellation_without_ground(make_source) -> None:
     src = make_source()
     src.csv(

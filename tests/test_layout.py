@@ -15,7 +15,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-CORE = {"model", "values", "errors", "manifest", "runtime", "vocabulary", "law"}
+CORE = {"model", "values", "errors", "manifest", "runtime", "vocabulary", "law", "faults"}
 # Which layers a module of each layer may import (besides the standard library and PyPI).
 ALLOWED: dict[str, set[str]] = {
     "core": {"core"},

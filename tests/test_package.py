@@ -710,3 +710,22 @@ def test_the_checked_stream_finds_what_check_tables_finds(tmp_path: Path, chunk:
     )
     assert sorted(map(str, stream.problems)) == sorted(checks.check_tables(tables))
     assert stream.counts == {name: len(rows) for name, rows in tables.items()}
+
+
+def test_pieces_of_long_texts_are_cut_by_their_bytes() -> None:
+    from publisher.release.pieces import pieces
+
+    def notice(i: int, size: int) -> t.NoticeRow:
+        return t.NoticeRow(
+            id=f"n{i}", authority_code="340100", authority_name="合肥", compiled=True,
+            publication_date=date(2018, 1, 1), publication_date_imputed=False,
+            title="公告", decision_count=1, body="字" * size,
+        )  # fmt: skip
+
+    rows = [notice(i, 10 if i < 500 else 100_000) for i in range(520)]
+    got = list(pieces(t.NoticeRow, iter(rows), 1000, 1_000_000))
+    assert [r.id for p in got for r in p] == [r.id for r in rows]  # nothing lost
+    assert all(sum(len(r.body) for r in p) <= 1_000_000 or len(p) == 1 for p in got)
+    assert len(got) > 2
+    plain = list(pieces(t.AnomalyRow, iter([t.AnomalyRow(code="x")] * 25), 10, 1))
+    assert [len(p) for p in plain] == [10, 10, 5]

@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 from pathlib import Path
 
 import pytest
-from conftest import adreg_path
+from conftest import adreg_path, assert_intact
 
 from publisher.manifest import read_manifest, verify_release
 
@@ -21,19 +20,6 @@ STEPS = ["ingest", "derive", "check", "package", "excel", "database", "diff", "s
 
 def publish_args(out: Path) -> list[str]:
     return [adreg_path(), "publish", *map(str, SAMPLES), "--out", str(out), "--config", str(CONFIG)]
-
-
-def assert_intact(out: Path) -> str:
-    """``current`` names a complete release whose every file matches its sha256."""
-    current = (out / "current").resolve()
-    assert current.parent == out / "releases"
-    assert verify_release(current) == []
-    conn = sqlite3.connect(f"file:{current / 'adreg-samples.db'}?immutable=1", uri=True)
-    try:
-        assert conn.execute("select count(*) from decisions").fetchone()[0] > 0
-    finally:
-        conn.close()
-    return current.name
 
 
 @pytest.mark.parametrize("step", STEPS)

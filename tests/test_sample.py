@@ -15,7 +15,9 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+import chinese_calendar
 import gb2260_v2
+import msgspec
 import openpyxl
 import pytest
 from openpyxl.utils import get_column_letter
@@ -25,7 +27,7 @@ from stdnum.cn import ric, uscc
 from publisher.ingest.config import base_lookups, load_source
 from publisher.ingest.extract import open_table
 from publisher.samples.generate import generate
-from publisher.samples.model import Area, Context, Plan, shift_workdays
+from publisher.samples.model import Area, Context, Plan, shift_workdays, workday
 from publisher.samples.names import SampleRandom, credit_code, full_width, org_code, uscc_check
 from publisher.samples.sources import SOURCES
 from publisher.samples.story import story
@@ -55,9 +57,12 @@ def files_of(folder: Path) -> dict[str, bytes]:
     }
 
 
-def rows_of(folder: Path, path: str) -> list[dict[str, Any]]:
-    """The data rows of one generated file as header → cell text, read as ingest reads them."""
+def rows_of(folder: Path, path: str, encoding: str = "") -> list[dict[str, Any]]:
+    """The data rows of one generated file as header → cell text, read as ingest reads them
+    (in ``encoding`` if given rather than the one source.yml declares)."""
     spec = next(f for f in load_source(folder).config.files if f.path == path)
+    if encoding:
+        spec = msgspec.structs.replace(spec, encoding=encoding)
     table = open_table(folder / path, spec)
     return [dict(zip(table.headers, cells, strict=True)) for _, cells in table.rows()]
 
@@ -205,6 +210,83 @@ def test_xlsx_has_merged_title_and_notes_row(small: tuple[Path, dict[str, Any]])
     assert book.properties.created == datetime(2021, 9, 30, 9, 0, 0)
 
 
+def test_authorities_by_their_name_at_the_time(medium: tuple[Path, dict[str, Any]]) -> None:
+    """Every authority is a 市场监督管理局 now and declares its former 工商行政管理局 name
+    (renamed in the 2018 reform, on an illustrative day); a column naming the authority
+    writes the name in use on the row's date (or its short form)."""
+    out, _ = medium
+    for source in SOURCES:
+        config = load_source(out / source.name).config
+        for authority in [config.authority, *config.other_authorities]:
+            assert authority.name.endswith("市场监督管理局"), authority
+            (former,) = authority.former_names
+            assert former.name == authority.name.replace("市场监督管理局", "工商行政管理局")
+            assert date(2018, 10, 1) <= former.until <= date(2019, 3, 31)
+            assert "示例数据" in former.source and "示意" in former.source
+    areas = {a.code: a for s in SOURCES for a in (s.area, *s.other_authorities)}
+    folder = out / "anhui-province"
+    seen: Counter[tuple[str, bool]] = Counter()
+    for path in ("广告发布登记汇总.xlsx", "penalties.csv"):
+        spec = next(f for f in load_source(folder).config.files if f.path == path)
+        header = {f: h for h, f in spec.columns.items()}
+        for row in rows_of(folder, path):
+            written = re.sub(r"\s", "", nfkc(row[header["authority"]] or ""))
+            if not written:
+                continue  # the province's own decision, authority left to the default
+            day = _day(row[header["decision_date"]])
+            (code,) = {c for c, a in areas.items() for n in a.authority_names() if n[:3] in written}
+            name = areas[code].authority_on(day)
+            short = name.replace("工商行政管理局", "工商局").replace("市场监督管理局", "市场监管局")
+            assert written in (name, short), (path, day, written)
+            seen[(path, name.endswith("工商行政管理局"))] += 1
+    assert all(
+        seen[(p, former)] > 0
+        for p in ("广告发布登记汇总.xlsx", "penalties.csv")
+        for former in (True, False)
+    ), seen
+
+
+def test_numbers_carry_the_name_in_use() -> None:
+    """Numbers abbreviate the authority as it was named on the decision's day."""
+    ctx = Context(SampleRandom(1))
+    ctx.areas.update({s.area.code: s.area for s in SOURCES})
+    until = BY_NAME["anhui-province"].area.former_names[0][1]
+    after = until + timedelta(days=1)
+    assert ctx.number("340000", "grant", until) == "皖工商广登字〔2018〕0001号"
+    assert ctx.number("340000", "grant", after) == "皖市监广登字〔2018〕0002号"
+    assert ctx.number("340100", "withdrawal", after) == "合广回字〔2018〕001号"
+    assert ctx.penalty_number("340100", date(2018, 6, 1)) == "合工商处字〔2018〕1号"
+    assert ctx.penalty_number("340100", date(2019, 6, 3)) == "合市监处字〔2019〕1号"
+
+
+def test_province_gives_its_notice_numbers(medium: tuple[Path, dict[str, Any]]) -> None:
+    """The province's XLSX gives the (fictional) number of the notice that published each of
+    its own decisions: one number per publication day, its 工商/市监 by the name that day;
+    the decisions it re-exports from the cities carry none."""
+    out, _ = medium
+    folder = out / "anhui-province"
+    path = "广告发布登记汇总.xlsx"
+    spec = next(f for f in load_source(folder).config.files if f.path == path)
+    header = {f: h for h, f in spec.columns.items()}
+    area = BY_NAME["anhui-province"].area
+    numbers: dict[date, set[str]] = {}
+    for row in rows_of(folder, path):
+        authority = re.sub(r"\s", "", nfkc(row[header["authority"]] or ""))
+        number = nfkc(row[header["notice_number"]] or "")
+        published = row[header["publication_date"]]
+        if authority and not authority.startswith("安徽省"):
+            assert not number, row
+        elif published:
+            day = _day(published)
+            org = "工商" if area.authority_on(day).endswith("工商行政管理局") else "市监"
+            m = re.fullmatch(rf"皖{org}广告公告〔(\d{{4}})〕第(\d+)号", number)
+            assert m and int(m[1]) == day.year and 1 <= int(m[2]) <= 252, (day, number)
+            numbers.setdefault(day, set()).add(number)
+    assert len(numbers) > 10
+    assert all(len(n) == 1 for n in numbers.values())
+    assert len({n for ns in numbers.values() for n in ns}) == len(numbers)
+
+
 def test_json_records_are_nested(small: tuple[Path, dict[str, Any]]) -> None:
     out, summary = small
     data = json.loads((out / "changfeng/decisions.json").read_text(encoding="utf-8"))
@@ -236,13 +318,15 @@ def test_every_label_is_in_the_lookups() -> None:
                 name = lookup_of[field]
                 known = {label_key(k): v for k, v in getattr(base, name).items()}
                 known.update({label_key(k): v for k, v in source.lookups.get(name, {}).items()})
+                code_of = {}  # authorities are written by a name they used, and known by every one
+                for area in (source.area, *source.other_authorities):
+                    code_of.update({n: area.code for n in area.authority_names()})
+                if name == "authority":
+                    known.update({label_key(n): c for n, c in code_of.items()})
                 for value, labels in table.items():
                     for label in labels:
-                        if name == "authority":
-                            own = {source.authority: source.area.code}
-                            own.update({n: c for n, c, _ in source.other_authorities})
-                            known.update({label_key(k): v for k, v in own.items()})
-                        assert known.get(label_key(label)) == value, (source.name, field, label)
+                        want = code_of[value] if name == "authority" else value
+                        assert known.get(label_key(label)) == want, (source.name, field, label)
 
 
 # -- identifiers and messiness -------------------------------------------------------------------
@@ -332,6 +416,37 @@ def test_decisions_span_the_regime(medium: tuple[Path, dict[str, Any]]) -> None:
     assert ends.most_common(1)[0][0] == date(2019, 6, 30)
 
 
+def test_dates_fall_on_working_days(medium: tuple[Path, dict[str, Any]]) -> None:
+    """Every decision, acceptance and publication date, in every file, is a working day on
+    the official calendar (holidays off, swapped weekends on) where the calendar knows it."""
+    out, _ = medium
+    checked = Counter[str]()
+    for source in SOURCES:
+        for spec in filter(None, (source.decisions, source.penalties)):
+            headers = {
+                h: f
+                for h, f in spec.columns
+                if f in ("decision_date", "acceptance_date", "publication_date")
+            }
+            # Read in the encoding written (this test is about dates, not detection).
+            encoding = spec.encoding if spec.format == "csv" else ""
+            for row in rows_of(out / source.name, spec.path, encoding):
+                _check_workdays(row, headers, checked)
+    assert min(checked[f] for f in ("decision_date", "acceptance_date", "publication_date")) > 5000
+
+
+def _check_workdays(row: dict[str, Any], headers: dict[str, str], checked: Counter[str]) -> None:
+    for header, field in headers.items():
+        if row.get(header) in (None, ""):
+            continue
+        day = _day(row[header])
+        try:
+            assert chinese_calendar.is_workday(day), (field, day, row)
+        except NotImplementedError:  # outside the calendar's years
+            continue
+        checked[field] += 1
+
+
 def _day(text: str) -> date:
     from publisher.values import parse_date
 
@@ -362,16 +477,34 @@ def test_deemed_renewal(seed: int) -> None:
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_withdrawal_by_the_province(seed: int) -> None:
+def test_revocation_by_the_province(seed: int) -> None:
     decs, pens = _story(Plan(kind="newspaper", end="revocation", cross=True), seed)
     revocation = next(d for d in decs if d.kind == "revocation")
     assert revocation.authority == "340000"
-    penalty = next(p for p in pens if "revocation" in p["penalty_kinds"])
+    penalty = next(p for p in pens if "registration_revocation" in p["penalty_kinds"])
     assert penalty["authority"] == "340000"
     assert revocation.rows[0]["decision_number"] == penalty["decision_number"]
     cancellation = decs[-1]
     assert cancellation.kind == "cancellation" and cancellation.authority == "340100"
     assert cancellation.rows[0]["cancellation_ground"] == "withdrawn_annulled_or_revoked"
+
+
+@pytest.mark.parametrize("seed", range(5))
+def test_withdrawal_then_cancellation(seed: int) -> None:
+    """The registering authority withdraws a lawful registration (撤回, 行政许可法 Art. 8),
+    with no penalty, then cancels it under Art. 9(3)."""
+    decs, pens = _story(Plan(kind="radio", media=2, end="withdrawal"), seed)
+    assert [d.kind for d in decs][-2:] == ["withdrawal", "cancellation"]
+    assert pens == []
+    withdrawal, cancellation = decs[-2:]
+    assert withdrawal.authority == cancellation.authority == "340100"
+    row = withdrawal.rows[0]
+    assert "回字" in str(row["decision_number"])
+    assert row["legal_basis"].startswith("《中华人民共和国行政许可法》第八条")
+    assert row["legal_basis"].endswith("第九条第（三）项")
+    assert "acceptance_date" not in row  # nobody applied for it
+    assert cancellation.rows[0]["cancellation_ground"] == "withdrawn_annulled_or_revoked"
+    assert cancellation.rows[0]["decision_date"] > row["decision_date"]
 
 
 def test_expired_not_renewed() -> None:
@@ -382,19 +515,41 @@ def test_expired_not_renewed() -> None:
     assert decs[-1].rows[0]["decision_date"] > end
 
 
-def test_shift_workdays() -> None:
-    def slow(d: date, n: int) -> date:
-        step = timedelta(days=1 if n > 0 else -1)
-        for _ in range(abs(n)):
-            d += step
-            while d.weekday() >= 5:
-                d += step
-        return d
+def _official(d: date) -> bool:
+    """The slow reference: chinese_calendar itself, Monday to Friday outside its years."""
+    try:
+        return bool(chinese_calendar.is_workday(d))
+    except NotImplementedError:
+        return d.weekday() < 5
 
-    for start in range(14):
-        d = date(2019, 6, 24) + timedelta(days=start)
-        for n in (*range(-12, 0), *range(1, 13)):
-            assert shift_workdays(d, n) == slow(d, n), (d, n)
+
+def _slow_shift(d: date, n: int) -> date:
+    step = timedelta(days=1 if n > 0 else -1)
+    for _ in range(abs(n)):
+        d += step
+        while not _official(d):
+            d += step
+    return d
+
+
+def test_shift_workdays() -> None:
+    # Around National Day 2017 (1–8 October off, Saturday 30 September worked), Spring
+    # Festival 2018 (Sunday 11 and Saturday 24 February worked) and the calendar's last
+    # known year into the Monday-to-Friday fallback; then random days of 2000–2037.
+    starts = [date(2017, 9, 20) + timedelta(days=i) for i in range(25)]
+    starts += [date(2018, 2, 5) + timedelta(days=i) for i in range(25)]
+    starts += [date(2026, 12, 20) + timedelta(days=i) for i in range(20)]
+    rng = random.Random(8)
+    starts += [date(2000, 1, 1) + timedelta(days=rng.randrange(38 * 365)) for _ in range(200)]
+    for d in starts:
+        assert workday(d) == (d if _official(d) else _slow_shift(d, 1)), d
+        for n in (*range(-9, 0), *range(1, 10), 40, -40):
+            assert shift_workdays(d, n) == _slow_shift(d, n), (d, n)
+    assert shift_workdays(date(2017, 9, 29), 1) == date(2017, 9, 30)  # a swapped Saturday
+    assert shift_workdays(date(2017, 9, 29), 2) == date(2017, 10, 9)
+    assert workday(date(2017, 10, 1)) == date(2017, 10, 9)
+    assert shift_workdays(date(2017, 10, 9), -1) == date(2017, 9, 30)
+    assert shift_workdays(date(2040, 6, 1), 1) == date(2040, 6, 4)  # beyond the table: Mon-Fri
 
 
 def test_full_width() -> None:
@@ -413,7 +568,7 @@ def _ingest(folders: list[Path]) -> Any:
 def _assert_every_case(result: Any) -> None:
     ledger = result.ledger
     reasons = set(ledger.reasons)
-    assert {"withheld:refusal", "withheld:warning_only", "merged:duplicate"} <= reasons
+    assert {"withheld:refusal", "merged:duplicate"} <= reasons
     assert any(r.startswith("rejected:bad_credit_code") for r in reasons)
     assert all(r.startswith(("withheld:", "merged:", "rejected:bad_credit_code")) for r in reasons)
     decisions = result.decisions.values()
@@ -422,14 +577,24 @@ def _assert_every_case(result: Any) -> None:
         "change",
         "renewal",
         "cancellation",
+        "withdrawal",
         "annulment",
         "revocation",
     }
     grounds = {d.cancellation_ground for d in decisions if d.kind == "cancellation"}
     assert len(grounds) == 6
     assert any(len({p.source for p in d.provenance}) > 1 for d in decisions)
+    assert any(d.notice_number for d in decisions)  # a source's own notice numbers
     kinds = {k for p in result.penalties.values() for k in p.kinds}
-    assert kinds == {"public_reprimand", "fine", "confiscation", "revocation", "warning"}
+    assert kinds == {
+        "public_reprimand",
+        "fine",
+        "confiscation",
+        "registration_revocation",
+        "warning",
+    }
+    # A warning-only penalty is an accepted record: the rules on the as-of date decide.
+    assert any(p.kinds == ["warning"] for p in result.penalties.values())
     withheld = {(w.field, w.reason) for w in ledger.withheld_values}
     assert {("remarks", "phone_number"), ("remarks", "id_card_number")} <= withheld
     assert {("contact_person", "contact_person"), ("address", "phone_number")} <= withheld

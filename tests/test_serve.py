@@ -119,7 +119,7 @@ def test_one_command_one_port_three_services(server: Served, root: Path) -> None
     head = server.client.head("/")
     assert head.status_code == 200 and head.content == b""
     assert int(head.headers["content-length"]) == len(site.content)
-    api = server.get("/api/v1/verify", params={"q": "鸿德画报", "on": "2018-06-01"})
+    api = server.get("/api/v1/verify", params={"q": "肥东信宇法治报", "on": "2018-06-01"})
     assert api.status_code == 200, api.text[:300]
     assert api.json()["verdict"]
     assert server.get("/api/schema/openapi.json").status_code == 200
@@ -339,7 +339,7 @@ def test_two_servers_over_one_release_answer_identically(
     paths = [
         "/",
         "/api/v1/release",
-        "/api/v1/verify?on=2018-06-01&q=" + quote("鸿德画报"),
+        "/api/v1/verify?on=2018-06-01&q=" + quote("肥东信宇法治报"),
         f"/explore/{DB}/publishers.json?_shape=array",
         f"/explore/{DB}/decisions.csv",
         f"/explore/{DB}/search_index.json?_search=jiaotong&_shape=array",

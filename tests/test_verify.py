@@ -262,7 +262,9 @@ def test_penalties_against_the_sponsor_are_shown_to_the_registrant(
         ).fetchone()
         assert row is not None, "the generated release must fine a sponsor"
         rid, number = conn.execute(
-            "SELECT id, registration_number FROM registrations WHERE publisher_id = ?",
+            "SELECT r.id, coalesce(r.registration_number, m.cn_number, m.name)"
+            " FROM registrations r JOIN media m ON m.registration_id = r.id"
+            " WHERE r.publisher_id = ? LIMIT 1",
             [row["publisher_id"]],
         ).fetchone()
     reader = Reader(generated_release)

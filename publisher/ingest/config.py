@@ -28,6 +28,7 @@ from ..model import (
     Violation,
 )
 from .fields import FIELDS, RecordKind
+from .limits import Limits, out_of_bounds
 
 SOURCE_FILE = "source.yml"
 T = TypeVar("T")
@@ -101,6 +102,7 @@ class FileConfig(Base, kw_only=True):
     date_formats: list[str] = []
     defaults: dict[str, str] = {}
     expect_rows: RowBounds | None = None
+    limits: Limits = msgspec.field(default_factory=Limits)
 
 
 class SourceConfig(Base, kw_only=True):
@@ -227,6 +229,32 @@ def _check(config: SourceConfig, yml: Path) -> None:
                 f"{_key_line(yml, 'files', i, 'header_row')}: files[{i}].header_row "
                 "must be 1 or more"
             )
+        if problem := out_of_bounds(f.limits):
+            raise UserError(f"{_key_line(yml, 'files', i, 'limits')}: files[{i}]: {problem}")
+        if _outside(yml.parent, f.path):
+            raise UserError(
+                f"{_key_line(yml, 'files', i, 'path')}: files[{i}].path {f.path!r} leads "
+                "outside the source folder"
+            )
+
+
+def _outside(folder: Path, path: str) -> bool:
+    """Whether ``path`` (relative to ``folder``) resolves, links followed, outside it."""
+    try:
+        return not (folder / path).resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError, ValueError):  # a symlink loop, a NUL in the path
+        return True
+
+
+def source_file(source: Source, spec: FileConfig) -> Path:
+    """The file a ``files:`` entry names, links resolved; an error if it lies outside the
+    source folder (checked again as the file is opened: links may have changed since)."""
+    if _outside(source.folder, spec.path):
+        raise UserError(
+            f"{source.folder / SOURCE_FILE}: files[].path {spec.path!r} leads outside "
+            "the source folder"
+        )
+    return (source.folder / spec.path).resolve()
 
 
 def load_source(folder: str | Path) -> Source:
@@ -237,6 +265,8 @@ def load_source(folder: str | Path) -> Source:
     yml = folder / SOURCE_FILE
     if not yml.is_file():
         raise UserError(f"{folder}: not a source folder (no {SOURCE_FILE})")
+    if _outside(folder, SOURCE_FILE):
+        raise UserError(f"{yml}: a link leading outside the source folder")
     config = decode_yaml(yml, SourceConfig)
     _check(config, yml)
     return Source(name=folder.name, folder=folder, config=config)

@@ -48,6 +48,7 @@ class FileLedger(Base, kw_only=True):
     counts: Counts
     sheet: str | None = None
     encoding: str | None = None
+    lines: int | None = None  # a CSV's physical lines after its header
 
 
 class SourceLedger(Base, kw_only=True):
@@ -100,17 +101,14 @@ class LedgerWriter:
         self._excluded: dict[tuple[str, str, int], RowOutcome] = {}
 
     def stage(self, path: Path) -> None:
-        """Move the listed rows to ``path`` (JSON lines) and out of memory; :meth:`write`
-        streams them back. A million-row run lists millions of rows."""
+        """Move the listed rows to ``path`` and ``path``.values (JSON lines) and out of
+        memory; :meth:`write` streams them back. A million-row run lists millions."""
         encode = msgspec.json.Encoder().encode
-        with path.open("wb") as fh:
-            for name, items in (
-                ("rows", self.ledger.rows),
-                ("withheld_values", self.ledger.withheld_values),
-            ):
-                tag = name.encode() + b"\t"
+        values = path.with_name(path.name + ".values")
+        for target, items in ((path, self.ledger.rows), (values, self.ledger.withheld_values)):
+            with target.open("wb") as fh:
                 for item in items:
-                    fh.write(tag + encode(item) + b"\n")
+                    fh.write(encode(item) + b"\n")
         self.ledger.rows, self.ledger.withheld_values = [], []
         self._staged = path
 
@@ -148,56 +146,52 @@ class LedgerWriter:
                 moved += 1
         return moved
 
-    def _listed(self) -> Iterator[tuple[str, RowOutcome | WithheldValue]]:
+    def _rows(self) -> Iterator[RowOutcome]:
         """The listed rows, staged or not, with the exclusions applied."""
         pending = dict(self._excluded)
         if self._staged is not None:
-            decode_row = msgspec.json.Decoder(RowOutcome).decode
-            decode_value = msgspec.json.Decoder(WithheldValue).decode
+            decode = msgspec.json.Decoder(RowOutcome).decode
             with self._staged.open("rb") as fh:
                 for line in fh:
-                    name, _, data = line.partition(b"\t")
-                    if name == b"rows":
-                        row = decode_row(data)
-                        yield "rows", pending.pop((row.source, row.file, row.row), row)
-                    else:
-                        yield "withheld_values", decode_value(data)
+                    row = decode(line)
+                    yield pending.pop((row.source, row.file, row.row), row)
         for row in self.ledger.rows:
-            yield "rows", pending.pop((row.source, row.file, row.row), row)
+            yield pending.pop((row.source, row.file, row.row), row)
+        yield from pending.values()
+
+    def _values(self) -> Iterator[bytes]:
+        """The withheld values, encoded: staged lines pass through as they are."""
+        if self._staged is not None:
+            with self._staged.with_name(self._staged.name + ".values").open("rb") as fh:
+                for line in fh:
+                    yield line.rstrip(b"\n")
+        encode = msgspec.json.Encoder().encode
         for value in self.ledger.withheld_values:
-            yield "withheld_values", value
-        yield from (("rows", row) for row in pending.values())
+            yield encode(value)
 
     def write(self, path: Path) -> None:
-        """Write the ledger as JSON, one listed row per line, streaming the row lists, and
-        check that the listed rows agree with the counts."""
+        """Write the ledger as JSON, one listed row per line, streaming the row lists (never
+        all in memory), and check that the listed rows agree with the counts."""
         encode = msgspec.json.Encoder().encode
         head = msgspec.structs.replace(self.ledger, rows=[], withheld_values=[])
         text = msgspec.json.format(msgspec.json.encode(head), indent=2).rstrip()
         assert text.endswith(b"}"), "a ledger encodes as an object"
-        values: list[bytes] = []
         listed: Counter[str] = Counter()
         with path.open("wb") as fh:
             fh.write(text[:-1].rstrip())  # the object, reopened to stream its row lists in
             fh.write(b',\n  "rows": [')
-            first = True
-            for name, item in self._listed():
-                line = encode(item)
-                if name == "withheld_values":
-                    values.append(line)  # few: personal data found, kept for the second list
-                    continue
-                listed[item.outcome] += 1  # type: ignore[union-attr]
-                fh.write((b"\n    " if first else b",\n    ") + line)
-                first = False
+            for k, row in enumerate(self._rows()):
+                listed[row.outcome] += 1
+                fh.write((b",\n    " if k else b"\n    ") + encode(row))
             fh.write(b'\n  ],\n  "withheld_values": [')
-            fh.write(
-                b"".join((b"\n    " if k == 0 else b",\n    ") + v for k, v in enumerate(values))
-            )
+            for k, line in enumerate(self._values()):
+                fh.write((b",\n    " if k else b"\n    ") + line)
             fh.write(b"\n  ]\n}\n")
         for outcome in ("merged", "withheld", "rejected", "excluded"):
             if listed[outcome] != getattr(self.ledger.total, outcome):
                 raise AssertionError(f"ledger lists {listed[outcome]} {outcome} rows")
         if self._staged is not None:
+            self._staged.with_name(self._staged.name + ".values").unlink(missing_ok=True)
             self._staged.unlink(missing_ok=True)
             self._staged = None
 

@@ -11,6 +11,7 @@ accepted row.
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from datetime import date
 from typing import Any
@@ -37,6 +38,9 @@ from .personal import find_personal
 CACHED = frozenset(["date", "lookup", "multi_lookup", "money", "cn_number", "issn", "credit_code"])
 MULTI_SEPARATORS = str.maketrans({c: "、" for c in ",，;；/|+"})
 CACHE_MAX_CHARS = 100
+# Control characters other than tab, line feed and carriage return (which clean to spaces):
+# NUL, C0, DEL and C1. A cell holding one is rejected, never published.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 DEFAULT_MEDIUM = {
     "radio": "radio_frequency",
     "tv": "tv_channel",
@@ -93,7 +97,8 @@ class FileNormaliser:
         self.lookups = merged_lookups(source)
         labels = self.lookups["authority"]
         for code, authority in authorities.items():
-            labels.setdefault(label_key(authority.name), code)
+            for name in (authority.name, *(n.name for n in authority.names)):
+                labels.setdefault(label_key(name), code)  # its name now, and former names
             labels.setdefault(code, code)
         self.authority_code = source.config.authority.division_code
         self.known_authorities = set(authorities)
@@ -163,6 +168,13 @@ class FileNormaliser:
             return (None, None, ("formula_error", spec.name, f"cell holds the Excel error {raw}"))
         if spec.parser == "personal":
             return (None, None, (None, spec.name, spec.name))
+        if control := CONTROL.search(raw):
+            code = f"U+{ord(control.group()):04X}"
+            return (
+                None,
+                None,
+                ("control_character", spec.name, f"holds the control character {code}"),
+            )
         try:
             value = self.parsers[spec.name](raw)
         except BadValue as exc:

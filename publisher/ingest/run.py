@@ -18,8 +18,8 @@ import polars as pl
 from ..errors import UserError
 from ..model import Authority, AuthorityName, Decision, Penalty, RowOutcome, WithheldValue
 from ..runtime import paused_gc
-from .columnar import FrameNormaliser, decode_outcome, decode_withheld, record_ids
-from .config import AuthorityConfig, FileConfig, Source, load_source
+from .columnar import SEP, FrameNormaliser, decode_outcome, decode_withheld, record_ids
+from .config import AuthorityConfig, FileConfig, Source, load_source, source_file
 from .divisions import division
 from .extract import column_indexes, open_table
 from .ledger import Counts, FileLedger, Ledger, SourceLedger, reason_key
@@ -116,7 +116,7 @@ class _Run:
 
     def file(self, source: Source, spec: FileConfig, progress: Progress | None) -> FileLedger:
         """Read, normalise and classify one file; count each of its rows once."""
-        path = source.folder / spec.path
+        path = source_file(source, spec)
         table = open_table(path, spec)
         try:
             index = column_indexes(table, spec, path)
@@ -130,7 +130,7 @@ class _Run:
         for raw in table.frames():
             if progress is not None:
                 progress(label, table.position(), table.size)
-            self._frame(spec.kind, norm, norm.frame(raw), counts, where)
+            self._frame(spec.kind, norm, broken(raw, norm.frame(raw)), counts, where)
         norm.release()  # the log keeps it to build records; its memos are done with
         if progress is not None:
             progress(label, table.size, table.size)
@@ -148,6 +148,7 @@ class _Run:
             counts=counts,
             sheet=table.sheet,
             encoding=table.encoding,
+            lines=table.lines(),
         )
 
     def _frame(
@@ -169,7 +170,7 @@ class _Run:
         for row, code in zip(bad["row"].to_list(), bad["_outcome"].to_list(), strict=True):
             kind_of, reason, *rest = decode_outcome(code)
             field, detail = rest if rest else (None, "")
-            outcome(row, outcome=kind_of, reason=reason, field=field, detail=detail or None)
+            outcome(row, outcome=kind_of, reason=reason, field=field or None, detail=detail or None)
             setattr(counts, kind_of, getattr(counts, kind_of) + 1)
         good = frame.filter(pl.col("_outcome").is_null()).drop("_outcome")
         good = good.with_columns(record_ids("D" if kind == "decisions" else "P", good))
@@ -206,6 +207,20 @@ class _Run:
         outcomes.sort(key=lambda o: o.row)
         self.rows.extend(outcomes)
         self.log.add(kind, norm, prune(good, kind))
+
+
+def broken(raw: pl.DataFrame, frame: pl.DataFrame) -> pl.DataFrame:
+    """Rows of a CSV record that cannot be trusted (an unclosed quote: see
+    :mod:`publisher.ingest.frames`) are rejected, whatever their cells hold."""
+    if "broken" not in raw.columns or raw["broken"].null_count() == raw.height:
+        return frame
+    code = pl.concat_str(pl.lit(f"rejected{SEP}unclosed_quote{SEP}{SEP}"), raw["broken"])
+    return frame.with_columns(
+        pl.when(raw["broken"].is_not_null())
+        .then(code)
+        .otherwise(pl.col("_outcome"))
+        .alias("_outcome")
+    )
 
 
 def ingest(

@@ -11,12 +11,12 @@ import math
 import operator
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from itertools import islice
 from typing import Any, NamedTuple
 
 from ..runtime import paused_gc
 from . import tables as t
 from .package import _PY_TYPES, columns
+from .pieces import pieces
 
 
 class Problem(NamedTuple):
@@ -206,6 +206,9 @@ def _check_rows(
     return cols
 
 
+PIECE_BYTES = 8 << 20  # text held at once in a piece of a table with a long text
+
+
 class CheckedStream(Mapping[str, Iterable[t.Row]]):
     """Tables made one at a time and checked as they are handed over, in RESOURCES order.
 
@@ -248,8 +251,9 @@ class CheckedStream(Mapping[str, Iterable[t.Row]]):
             self.key_sets[name, field] = set()
         count = 0
         rows = iter(self.make[name]())
-        # In pieces: a table made by a generator is never held whole (see flatten).
-        while chunk := list(islice(rows, self.chunk)):
+        # In pieces: a table made by a generator is never held whole (see flatten), and a
+        # piece of notices (whole texts) is kept to about PIECE_BYTES of text.
+        for chunk in pieces(res.row, rows, self.chunk, PIECE_BYTES):
             with paused_gc():
                 cols = _check_rows(res, chunk, self.key_sets, reporter, count, keys_seen)
                 for field in wanted:

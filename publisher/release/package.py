@@ -26,6 +26,7 @@ import msgspec
 
 from ..runtime import paused_gc
 from . import tables as t
+from .pieces import LONG_TEXT, pieces
 
 PROFILE = "https://datapackage.org/profiles/2.0/datapackage.json"
 # Decisions of state organs are not protected by copyright (Copyright Law of the PRC,
@@ -259,7 +260,12 @@ def _write_csv(path: Path, row: type[t.Row], rows: Iterable[t.Row]) -> tuple[int
     n = 1000  # rows encoded at a time: grown while pieces are small, cut when they are big
     with path.open("wb") as fh:
         fh.write(data)
-        while chunk := list(islice(rows, n)):
+        # A table with a long text (notices) is cut by the bytes of that text instead.
+        by_text = pieces(row, rows, CHUNK, PIECE_BYTES) if row in LONG_TEXT else None
+        while True:
+            chunk = next(by_text, None) if by_text is not None else list(islice(rows, n))
+            if not chunk:
+                break
             with paused_gc():  # not while the caller's generator makes rows
                 data = _csv_lines(row, chunk).encode("utf-8")
             digest.update(data)

@@ -7,6 +7,7 @@ then switched into place. See :mod:`publisher.release.switch` for the layout.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -20,9 +21,11 @@ import msgspec
 
 from ..derive import DEFAULT_REGIME_END, derive
 from ..errors import UserError
+from ..faults import errno_in, fault, write_fault
 from ..ingest import IngestResult, ingest
 from ..ingest.config import decode_yaml
 from ..ingest.ledger import LedgerWriter
+from ..ingest.limits import shown
 from ..law import law
 from ..manifest import read_manifest
 from ..model import Base
@@ -41,16 +44,17 @@ from .switch import (
     new_build_dir,
     next_version,
     now,
+    publish_lock,
+    repair,
     switch_in,
+    switched_in,
+    write_index,
     write_manifest,
 )
 from .tables import RESOURCE
 
 # The Excel copy is written by a second Python process beside the database build.
-EXCEL_SCRIPT = (
-    "import sys; from pathlib import Path; from publisher.release.workbook import write_workbook; "
-    "write_workbook(Path(sys.argv[1]), Path(sys.argv[2]))"
-)
+EXCEL_SCRIPT = "import sys; from publisher.release.workbook import worker; worker(sys.argv[1:])"
 
 
 class Bounds(Base, kw_only=True):
@@ -113,20 +117,50 @@ def publish(
     step: Step | None = None,
     progress: Callable[[str, int, int], None] | None = None,
 ) -> PublishResult:
-    """Build a release from ``sources`` under ``root`` and switch it in."""
-    say = step or (lambda _msg: None)
-    version = version or next_version(root)
-    previous = current_release(root)
-    build = new_build_dir(root)
+    """Build a release from ``sources`` under ``root`` and switch it in.
+
+    One publish at a time per root (its lock); leftovers of a killed run are removed first.
+    A failed write (disk full, read-only folder) is a :class:`UserError`: the build is
+    removed and the previous release stays current."""
+
+    def say(name: str) -> None:
+        if step is not None:
+            step(name)
+        fault(name)  # each step is a fault point for tests (see publisher.faults)
+
+    switched = None
     try:
-        result, counts, text = _build(
-            sources, build, config, as_of, version, previous, say, progress
-        )
-    except BaseException:
-        shutil.rmtree(build, ignore_errors=True)
-        raise
-    say("switch")
-    target = switch_in(root, build, version)
+        with publish_lock(root):
+            repair(root)
+            version = version or next_version(root)
+            previous = current_release(root)
+            build = new_build_dir(root)
+            try:
+                result, counts, text = _build(
+                    sources, build, config, as_of, version, previous, say, progress
+                )
+                say("switch")
+                target = switch_in(root, build, version)
+            except BaseException:
+                shutil.rmtree(build, ignore_errors=True)
+                raise
+            switched = version
+            fault("index")
+            write_index(root, (switched_in(root) or set()) | {version})
+    except Exception as exc:
+        cause = write_fault(exc)
+        if cause is None:
+            raise
+        what = shown(str(exc), 160)
+        if switched is None:
+            raise UserError(
+                f"{root}: cannot write the release: {cause} ({what}); the previous release "
+                "is still current, the partial build removed"
+            ) from None
+        raise UserError(
+            f"{root}: release {switched} is current, but index.json could not be updated: "
+            f"{cause} ({what}); the next publish rewrites it"
+        ) from None
     return PublishResult(
         release=target, version=version, as_of=as_of, counts=counts, ingest=result, diff=text
     )
@@ -233,7 +267,8 @@ def _database_and_diff(
     say("excel")
     xlsx = build / f"{config.name}.xlsx"
     excel = subprocess.Popen(
-        [sys.executable, "-c", EXCEL_SCRIPT, str(package), str(xlsx)], stderr=subprocess.PIPE
+        [sys.executable, "-c", EXCEL_SCRIPT, str(package), str(xlsx), str(os.getpid())],
+        stderr=subprocess.PIPE,
     )
     try:
         say("database")
@@ -246,8 +281,10 @@ def _database_and_diff(
     finally:
         _, err = excel.communicate()
     if excel.returncode != 0:
-        last = err.decode(errors="replace").strip().splitlines()[-1:] or ["?"]
-        raise UserError(f"release not switched in: the Excel copy failed: {last[0]}")
+        last = shown((err.decode(errors="replace").strip().splitlines() or ["?"])[-1], 200)
+        if (code := errno_in(last)) is not None:  # the worker could not write its file
+            raise OSError(code, f"the Excel copy: {last}")
+        raise UserError(f"release not switched in: the Excel copy failed: {last}")
     say("diff")
     old_package = _package_of(previous, config.name) if previous else None
     # The complete diff (row contents) is written against a previous release only: the

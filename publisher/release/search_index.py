@@ -152,15 +152,15 @@ CREATE VIRTUAL TABLE search_fts USING fts5(
 );
 CREATE VIRTUAL TABLE search_chars USING fts5(chars, content="", tokenize="unicode61");
 CREATE TABLE search_pinyin (
-    key TEXT NOT NULL,
     first INTEGER NOT NULL,
     style TEXT NOT NULL,
-    ref INTEGER NOT NULL REFERENCES search_index (id)
-);
+    key TEXT NOT NULL,
+    ref INTEGER NOT NULL REFERENCES search_index (id),
+    PRIMARY KEY (first, style, key, ref)
+) WITHOUT ROWID;
 """
 SEARCH_INDEXES = """
 CREATE INDEX search_index_name ON search_index (name);
-CREATE INDEX search_pinyin_key ON search_pinyin (first, style, key, ref);
 CREATE INDEX search_index_credit_code ON search_index (credit_code) WHERE credit_code IS NOT NULL;
 CREATE INDEX search_index_cn_number ON search_index (cn_number) WHERE cn_number IS NOT NULL;
 CREATE INDEX search_index_issn ON search_index (issn) WHERE issn IS NOT NULL;
@@ -226,11 +226,19 @@ def build_search_index(conn: sqlite3.Connection) -> int:
             _with_pinyin(source),
         )
         count = cur.rowcount
+        # Staged unsorted, then copied in key order: the table is its own index (WITHOUT
+        # ROWID), filled as one sorted run by SQLite's external sorter, in bounded memory.
+        conn.execute("CREATE TEMP TABLE pinyin_stage (first, style, key, ref)")
         names = conn.execute("SELECT id, name FROM search_index ORDER BY name")
         conn.executemany(
-            "INSERT INTO search_pinyin (key, first, style, ref) VALUES (?, ?, ?, ?)",
+            "INSERT INTO pinyin_stage (key, first, style, ref) VALUES (?, ?, ?, ?)",
             _pinyin_rows(names),
         )
+        conn.execute(
+            "INSERT OR IGNORE INTO search_pinyin SELECT first, style, key, ref FROM pinyin_stage"
+            " ORDER BY first, style, key, ref"
+        )
+        conn.execute("DROP TABLE pinyin_stage")
     conn.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
     conn.create_function("adreg_chars", 1, index_chars, deterministic=True)
     conn.execute(

@@ -20,6 +20,9 @@ from pathlib import Path
 from typing import IO, Any
 from xml.sax.saxutils import escape, quoteattr
 
+from ..faults import fault
+from ..runtime import die_with_parent
+
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header included
 EXCEL_MAX_CHARS = 32_767  # UTF-16 units per cell
 
@@ -371,3 +374,12 @@ def _field_note(field: dict[str, Any]) -> str:
         notes.append("取值 one of: " + ", ".join(map(str, enum)))
     notes += [f"{k}: {v}" for k, v in cons.items()]
     return "; ".join(n for n in notes if n)
+
+
+def worker(argv: list[str]) -> None:
+    """The Excel copy in a second process (``package xlsx parent-pid``): it ends when the
+    publish that started it ends, however that ends."""
+    package, xlsx, parent = argv
+    die_with_parent(int(parent))
+    fault("excel-worker")
+    write_workbook(Path(package), Path(xlsx))

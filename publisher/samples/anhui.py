@@ -3,6 +3,8 @@ province (XLSX with a merged title row, re-exporting decisions of both; penaltie
 
 from __future__ import annotations
 
+from datetime import date
+
 from .formats import GROUND_TEXT, PENALTY_KINDS, B, FileSpec, P, SourceSpec, label_tables
 from .model import Area
 
@@ -27,10 +29,11 @@ HEFEI_DISTRICTS = (
 HEFEI = SourceSpec(
     name="hefei",
     title="合肥市市场监督管理局 广告发布登记信息（示例数据，内容虚构）",
-    authority="合肥市市场监督管理局",
-    level="prefecture",
     area=Area(
         code="340100",
+        authority="合肥市市场监督管理局",
+        level="prefecture",
+        former_names=(("合肥市工商行政管理局", date(2019, 1, 16)),),
         province2="34",
         short="皖",
         city="合肥市",
@@ -39,7 +42,7 @@ HEFEI = SourceSpec(
         roads=ANHUI_ROADS,
         phone_area="0551",
         number="合广{infix}字〔{year}〕{seq:03d}号",
-        penalty_number="合市监处字〔{year}〕{seq}号",
+        penalty_number="合{org}处字〔{year}〕{seq}号",
         reg_prefix="合广登",
         kind_weights=(0.15, 0.1, 0.4, 0.35),
     ),
@@ -93,6 +96,7 @@ HEFEI = SourceSpec(
                 ("准予变更", "变更"),
                 ("准予延续", "延续"),
                 ("准予注销", "注销"),
+                ("撤回登记", "撤回"),
                 ("撤销登记",),
                 ("吊销登记",),
                 ("不予登记",),
@@ -141,16 +145,18 @@ HEFEI = SourceSpec(
         {"kind": "newspaper", "penalties": ("reprimand",)},
         {"kind": "radio", "licence_end": B, "renewal": "late"},
         {"kind": "periodical", "late_grant": True, "changes": 1},
+        {"kind": "radio", "media": 2, "end": "withdrawal"},
     ),
 )
 
 CHANGFENG = SourceSpec(
     name="changfeng",
     title="长丰县市场监督管理局 广告发布登记信息（示例数据，内容虚构）",
-    authority="长丰县市场监督管理局",
-    level="county",
     area=Area(
         code="340121",
+        authority="长丰县市场监督管理局",
+        level="county",
+        former_names=(("长丰县工商行政管理局", date(2019, 3, 5)),),
         province2="34",
         short="皖",
         city="合肥市",
@@ -158,8 +164,8 @@ CHANGFENG = SourceSpec(
         districts=(("340121", "长丰县"),),
         roads=("阜阳北路", "双凤大道", "长丰路", "水湖路", "蒙城北路"),
         phone_area="0551",
-        number="长市监广{infix}〔{year}〕{seq}号",
-        penalty_number="长市监罚〔{year}〕{seq}号",
+        number="长{org}广{infix}〔{year}〕{seq}号",
+        penalty_number="长{org}罚〔{year}〕{seq}号",
         reg_prefix="长广登",
         kind_weights=(0.35, 0.25, 0.25, 0.15),
     ),
@@ -211,6 +217,7 @@ CHANGFENG = SourceSpec(
                 ("变更登记",),
                 ("延续登记",),
                 ("注销登记",),
+                ("撤回",),
                 ("撤销",),
                 ("吊销",),
                 ("不予登记", "不予许可"),
@@ -239,47 +246,55 @@ CHANGFENG = SourceSpec(
 )
 
 
+PROVINCE_AREA = Area(
+    code="340000",
+    authority="安徽省市场监督管理局",
+    level="province",
+    former_names=(("安徽省工商行政管理局", date(2018, 11, 8)),),
+    province2="34",
+    short="皖",
+    city="合肥市",
+    places=("安徽", "江淮", "皖江", "徽州", "淮河", "皖南", "皖北", "黄山"),
+    districts=HEFEI_DISTRICTS,
+    roads=ANHUI_ROADS,
+    phone_area="0551",
+    number="皖{org}广{infix}字〔{year}〕{seq:04d}号",
+    penalty_number="皖{org}处字〔{year}〕{seq}号",
+    reg_prefix="皖广登",
+    kind_weights=(0.3, 0.3, 0.25, 0.15),
+    credit_division="340000",
+    notice_number="皖{org}广告公告〔{year}〕第{seq}号",
+)
+ANHUI_AREAS = (PROVINCE_AREA, HEFEI.area, CHANGFENG.area)
+
+
+def _short(name: str) -> str:
+    """How a clerk shortens an authority's name: 合肥市工商局, 合肥市市场监管局."""
+    return name.replace("工商行政管理局", "工商局").replace("市场监督管理局", "市场监管局")
+
+
 PROVINCE = SourceSpec(
     name="anhui-province",
-    title="安徽省工商行政管理局 广告发布登记信息汇总（示例数据，内容虚构）",
-    authority="安徽省工商行政管理局",
-    level="province",
-    area=Area(
-        code="340000",
-        province2="34",
-        short="皖",
-        city="合肥市",
-        places=("安徽", "江淮", "皖江", "徽州", "淮河", "皖南", "皖北", "黄山"),
-        districts=HEFEI_DISTRICTS,
-        roads=ANHUI_ROADS,
-        phone_area="0551",
-        number="皖工商广{infix}字〔{year}〕{seq:04d}号",
-        penalty_number="皖工商处字〔{year}〕{seq}号",
-        reg_prefix="皖广登",
-        kind_weights=(0.3, 0.3, 0.25, 0.15),
-        credit_division="340000",
-    ),
+    title="安徽省市场监督管理局 广告发布登记信息汇总（示例数据，内容虚构）",
+    area=PROVINCE_AREA,
     share=0.01,
     penalty_codes=("340000", "340100", "340121"),
     authority_column=True,
-    other_authorities=(
-        ("合肥市市场监督管理局", "340100", "prefecture"),
-        ("长丰县市场监督管理局", "340121", "county"),
-    ),
+    other_authorities=(HEFEI.area, CHANGFENG.area),
     lookups={
-        "authority": {
-            "安徽省市场监督管理局": "340000",
-            "合肥市工商局": "340100",
-            "长丰县市场监管局": "340121",
-        }
+        "decision_kind": {"撤回广告发布登记": "withdrawal"},
+        "authority": {_short(n): a.code for a in ANHUI_AREAS for n in a.authority_names()},
     },
     decisions=FileSpec(
         path="广告发布登记汇总.xlsx",
         kind="decisions",
         format="xlsx",
         sheet="登记信息",
-        title="安徽省工商行政管理局 广告发布登记信息汇总表（示例数据，内容虚构）",
-        note="注：含本局登记信息及转录的合肥市、长丰县登记信息；日期为决定作出日期。",
+        title="安徽省市场监督管理局 广告发布登记信息汇总表（示例数据，内容虚构）",
+        note=(
+            "注：含本局登记信息及转录的合肥市、长丰县登记信息；日期为决定作出日期；"
+            "公告编号为本局公布决定的公告编号，转录信息不含公告编号（示例数据，编号虚构）。"
+        ),
         columns=(
             ("序号", ""),
             ("登记机关", "authority"),
@@ -311,6 +326,7 @@ PROVINCE = SourceSpec(
             ("受理日期", "acceptance_date"),
             ("决定日期", "decision_date"),
             ("公示日期", "publication_date"),
+            ("公告编号", "notice_number"),
             ("法律依据", "legal_basis"),
             ("备注", "remarks"),
         ),
@@ -321,6 +337,7 @@ PROVINCE = SourceSpec(
                 ("准予变更登记",),
                 ("延续登记",),
                 ("注销登记",),
+                ("撤回广告发布登记", "撤回登记"),
                 ("撤销登记",),
                 ("吊销登记",),
                 ("不予登记",),
@@ -337,11 +354,8 @@ PROVINCE = SourceSpec(
                 "channel": ("频道",),
             },
             GROUND_TEXT,
-            authority={
-                "340000": ("安徽省工商行政管理局", "安徽省市场监督管理局"),
-                "340100": ("合肥市市场监督管理局", "合肥市工商局"),
-                "340121": ("长丰县市场监督管理局", "长丰县市场监管局"),
-            },
+            # the name in use on the row's date, or its short form
+            authority={n: (n, _short(n)) for a in ANHUI_AREAS for n in a.authority_names()},
         ),
     ),
     penalties=FileSpec(
@@ -367,11 +381,7 @@ PROVINCE = SourceSpec(
         date_styles=("iso",) * 4 + ("cn",),
         money_styles=("plain", "plain", "yuan", "comma"),
         labels={
-            "authority": {
-                "340000": ("安徽省工商行政管理局",),
-                "340100": ("合肥市市场监督管理局",),
-                "340121": ("长丰县市场监督管理局",),
-            },
+            "authority": {n: (n,) for a in ANHUI_AREAS for n in a.authority_names()},
             "violation": {
                 "unreported_statistics": ("未按规定报送广告业统计报表",),
                 "unregistered_change": ("未按规定办理变更登记",),

@@ -296,7 +296,16 @@ def label_tables(
     **more: dict[str, tuple[str, ...]],
 ) -> dict[str, dict[str, tuple[str, ...]]]:
     """An export's labels per field: our value → its usual label, then its alternatives."""
-    kinds = ("grant", "change", "renewal", "cancellation", "annulment", "revocation", "refusal")
+    kinds = (
+        "grant",
+        "change",
+        "renewal",
+        "cancellation",
+        "withdrawal",
+        "annulment",
+        "revocation",
+        "refusal",
+    )
     return {
         "kind": dict(zip(kinds, kind, strict=True)),
         "publisher_kind": dict(
@@ -317,8 +326,6 @@ class SourceSpec:
 
     name: str
     title: str
-    authority: str
-    level: str
     area: Area
     share: float  # of the requested publishers
     decisions: FileSpec
@@ -327,7 +334,11 @@ class SourceSpec:
     parent: str | None = None  # re-exports some decisions and may withdraw (Art. 14)
     reexport: float = 0.0  # share of grants the parent re-exports
     authority_column: bool = False  # own decisions name the authority (登记机关)
-    other_authorities: tuple[tuple[str, str, str], ...] = ()  # (name, code, level)
+    other_authorities: tuple[Area, ...] = ()  # authorities whose decisions it re-exports
     lookups: dict[str, dict[str, str]] = field(default_factory=dict)
     defaults: dict[str, str] = field(default_factory=dict)
     forced: tuple[dict[str, Any], ...] = ()
+
+    @property
+    def authority(self) -> str:
+        return self.area.authority

@@ -16,22 +16,24 @@ disk, so a million rows need little memory.
 from __future__ import annotations
 
 import math
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from .formats import FileSpec, Writer
-from .model import Context, Plan, Row
+from .model import RENAMED_SOURCE, Area, Context, Plan, Row
 from .names import SampleRandom
 from .registrants import random_plan
 from .sources import SOURCES, SourceSpec
 from .story import story
 
 HEADER = """\
-# A sample source written by `adreg sample` (publisher/sample.py).
+# A sample source written by `adreg sample` (publisher/samples/).
 # FICTIONAL DATA: the authority is real, every publisher, person, phone number,
-# ID-card number and decision in this folder is invented.
+# ID-card number, decision and notice number in this folder is invented, and the
+# days its former names end (former_names) are illustrative, not documented.
 """
 _BRACKETS = str.maketrans({"〔": "[", "〕": "]"})
 
@@ -59,19 +61,25 @@ def _file_entry(spec: FileSpec, rows: int, defaults: dict[str, str]) -> dict[str
     return entry
 
 
-def write_source_yml(folder: Path, source: SourceSpec, rows: dict[str, int]) -> None:
-    config: dict[str, Any] = {
-        "title": source.title,
-        "authority": {
-            "name": source.authority,
-            "division_code": source.area.code,
-            "level": source.level,
-        },
+def _authority(area: Area) -> dict[str, Any]:
+    """An authority as source.yml declares it: the name in use now and its former names."""
+    entry: dict[str, Any] = {
+        "name": area.authority,
+        "division_code": area.code,
+        "level": area.level,
     }
-    if source.other_authorities:
-        config["other_authorities"] = [
-            {"name": n, "division_code": c, "level": lv} for n, c, lv in source.other_authorities
+    if area.former_names:
+        entry["former_names"] = [
+            {"name": name, "until": until, "source": RENAMED_SOURCE}
+            for name, until in area.former_names
         ]
+    return entry
+
+
+def write_source_yml(folder: Path, source: SourceSpec, rows: dict[str, int]) -> None:
+    config: dict[str, Any] = {"title": source.title, "authority": _authority(source.area)}
+    if source.other_authorities:
+        config["other_authorities"] = [_authority(a) for a in source.other_authorities]
     files = [_file_entry(source.decisions, rows[source.decisions.path], source.defaults)]
     if source.penalties is not None:
         files.append(_file_entry(source.penalties, rows[source.penalties.path], {}))
@@ -80,6 +88,16 @@ def write_source_yml(folder: Path, source: SourceSpec, rows: dict[str, int]) -> 
         config["lookups"] = source.lookups
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False, width=120)
     (folder / "source.yml").write_text(HEADER + text, encoding="utf-8")
+
+
+def _named(areas: dict[str, Area], row: Row) -> Row:
+    """A row whose ``authority`` (a division code) is written as the name in use on its date."""
+    code = row.get("authority")
+    if code is None:
+        return row
+    day = row["decision_date"]
+    assert isinstance(day, date)
+    return {**row, "authority": areas[str(code)].authority_on(day)}
 
 
 def _reexported(row: Row, authority: str) -> Row:
@@ -142,7 +160,7 @@ def generate(outdir: Path, publishers: int, seed: int) -> dict[str, Any]:
                     if target == source.name:
                         if source.authority_column and rng.random() < 0.85:
                             row["authority"] = own
-                        decisions.write(row)
+                        decisions.write(_named(ctx.areas, row))
                     else:
                         send(target, pending_decisions[target], {**row, "authority": d.authority})
                 if d.reexport and source.parent and d.authority == own:
@@ -152,14 +170,14 @@ def generate(outdir: Path, publishers: int, seed: int) -> dict[str, Any]:
             for p in pens:
                 owner = penalty_owner.get(str(p["authority"]))
                 if owner == source.name and penalties is not None:
-                    penalties.write(p)
+                    penalties.write(_named(ctx.areas, p))
                 elif owner is not None:
                     send(owner, pending_penalties[owner], p)
         for row in pending_decisions.pop(source.name):
-            decisions.write(row)
+            decisions.write(_named(ctx.areas, row))
         if penalties is not None:
             for p in pending_penalties.pop(source.name):
-                penalties.write(p)
+                penalties.write(_named(ctx.areas, p))
         rows = {source.decisions.path: decisions.close()}
         if penalties is not None and source.penalties is not None:
             rows[source.penalties.path] = penalties.close()

@@ -41,9 +41,11 @@ def random_plan(rng: random.Random, area: Area, boost: float = 1.0) -> Plan:
     if x < 0.1:
         p.end = "cancellation"
         p.ground = rng.choices([g for g, _ in GROUNDS], [w for _, w in GROUNDS])[0]
-    elif x < 0.104:
+    elif x < 0.102:
+        p.end = "withdrawal"
+    elif x < 0.106:
         p.end = "annulment"
-    elif x < 0.108:
+    elif x < 0.110:
         p.end = "revocation"
         p.cross = r() < 0.5
     penalties = []

@@ -4,8 +4,9 @@ Authorities carry real GB/T 2260 codes and names; everything they "publish" here
 is invented. Each source has its own export style (see :class:`FileSpec`) and a
 list of fixed scenarios played by its first publishers, so that even a tiny
 sample shows every case: a refusal, a deemed renewal, each cancellation ground,
-a annulment, a revocation decided by another authority, each penalty kind, a
-bad credit code, personal data in free text, a decision exported twice.
+a withdrawal, an annulment, a revocation decided by another authority, each
+penalty kind, a bad credit code, personal data in free text, a decision exported
+twice.
 """
 
 from __future__ import annotations

@@ -2,7 +2,7 @@
 
 A publisher is granted a registration (maybe after a refusal), changes things,
 renews its media licences when they run out (on time, deemed under Art. 10, late
-or not at all) and may end cancelled (any Art. 9 ground), annulled or revoked,
+or not at all) and may end cancelled (any Art. 9 ground), withdrawn, annulled or revoked,
 with penalties on the way. Rows come out as dicts keyed by the field names of
 :mod:`publisher.ingest.fields`; dates are ``date`` objects and labels our vocabulary,
 so that each export can write them in its own style.
@@ -32,6 +32,7 @@ from .model import (
     Row,
     add_years,
     dates_before,
+    published,
     rand_date,
     shift_workdays,
     workday,
@@ -73,18 +74,21 @@ def _decision(
     head: Row = {
         **pub.base,
         **dates,
-        "decision_number": number or ctx.number(authority, kind, decided.year),
+        "decision_number": number or ctx.number(authority, kind, decided),
         "kind": kind,
         "legal_basis": BASIS[kind],
     }
+    published = dates.get("publication_date")
+    if isinstance(published, date) and (notice := ctx.notice_number(authority, published)):
+        head["notice_number"] = notice
     if remark:
         head["remarks"] = remark
     return Dec(authority, kind, [{**head, **extra} for extra in extras] or [head])
 
 
 def _own_motion(rng: random.Random, decided: date) -> Row:
-    """Dates of a decision nobody applied for (annulment, revocation)."""
-    return {"decision_date": decided, "publication_date": decided + timedelta(rng.randint(1, 7))}
+    """Dates of a decision nobody applied for (withdrawal, annulment, revocation)."""
+    return {"decision_date": decided, "publication_date": published(rng, decided, 1, 7)}
 
 
 def _renamed(rng: random.Random, pub: Pub, medium: Row) -> str:
@@ -198,7 +202,7 @@ def _penalty(ctx: Context, pub: Pub, authority: str, what: str, decided: date, p
     if phone:
         facts += f"（举报人电话：{nm.mobile(rng)}）"
     return {
-        "decision_number": ctx.penalty_number(authority, y),
+        "decision_number": ctx.penalty_number(authority, decided),
         "authority": authority,
         "party_name": pub.base["publisher_name"],
         "party_credit_code": pub.code,
@@ -208,7 +212,7 @@ def _penalty(ctx: Context, pub: Pub, authority: str, what: str, decided: date, p
         "fine_amount": fine,
         "confiscation_amount": confiscated,
         "decision_date": decided,
-        "publication_date": decided + timedelta(days=rng.randint(3, 25)),
+        "publication_date": published(rng, decided, 3, 25),
         "facts": facts,
         "staff_name": nm.person(rng),
     }
@@ -227,7 +231,7 @@ def _renewal_dates(rng: random.Random, outcome: str, expiry: date, granted: date
         decided = shift_workdays(accepted, rng.randint(1, 5))
     out: Row = {"application_date": applied, "acceptance_date": accepted, "decision_date": decided}
     if rng.random() < 0.9:
-        out["publication_date"] = decided + timedelta(days=rng.randint(0, 7))
+        out["publication_date"] = published(rng, decided, 0, 7)
     return out
 
 
@@ -321,15 +325,17 @@ def story(
             extras: list[Row] = [{"cancellation_ground": payload}]
             remark = _remark(rng, area, pub, "cancellation")
             decs.append(_decision(ctx, pub, own, what, dates_before(rng, when), extras, remark))
-        else:  # annulment, revocation
+        else:  # withdrawal, annulment, revocation; then cancelled under Art. 9(3)
             by = parent if plan.cross and parent and what == "revocation" else own
-            pen = _penalty(ctx, pub, by, "fraud" if what == "annulment" else what, when, False)
-            pens.append(pen)
-            number = str(pen["decision_number"]) if what == "revocation" else None
+            number = None
+            if what != "withdrawal":  # a lawful registration is withdrawn without a penalty
+                pen = _penalty(ctx, pub, by, "fraud" if what == "annulment" else what, when, False)
+                pens.append(pen)
+                number = str(pen["decision_number"]) if what == "revocation" else None
             remark = _remark(rng, area, pub, what)
             decs.append(_decision(ctx, pub, by, what, _own_motion(rng, when), [], remark, number))
             after = workday(when + timedelta(days=rng.randint(10, 40)))
-            if after <= LAST_DAY and (by != own or rng.random() < 0.6):
+            if after <= LAST_DAY and (by != own or what == "withdrawal" or rng.random() < 0.6):
                 extras = [{"cancellation_ground": "withdrawn_annulled_or_revoked"}]
                 dates = dates_before(rng, after)
                 decs.append(_decision(ctx, pub, own, "cancellation", dates, extras, None))

@@ -3,16 +3,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from .formats import GROUND_TEXT, PENALTY_KINDS, B, FileSpec, SourceSpec, label_tables
 from .model import Area
 
 HANGZHOU = SourceSpec(
     name="hangzhou",
     title="杭州市市场监督管理局 广告发布登记信息（示例数据，内容虚构）",
-    authority="杭州市市场监督管理局",
-    level="prefecture",
     area=Area(
         code="330100",
+        authority="杭州市市场监督管理局",
+        level="prefecture",
+        former_names=(("杭州市工商行政管理局", date(2018, 12, 27)),),
         province2="33",
         short="浙",
         city="杭州市",
@@ -27,8 +30,8 @@ HANGZHOU = SourceSpec(
         ),
         roads=("体育场路", "延安路", "文三路", "莫干山路", "天目山路", "江南大道", "解放东路"),
         phone_area="0571",
-        number="杭市管广{infix}（{year}）第{seq:04d}号",
-        penalty_number="杭市管罚处字〔{year}〕{seq}号",
+        number="杭{org}广{infix}（{year}）第{seq:04d}号",
+        penalty_number="杭{org}罚处字〔{year}〕{seq}号",
         reg_prefix="杭广登",
         kind_weights=(0.15, 0.1, 0.35, 0.4),
     ),
@@ -87,6 +90,7 @@ HANGZHOU = SourceSpec(
                 ("核准变更",),
                 ("核准延续",),
                 ("注销登记",),
+                ("撤回登记",),
                 ("撤销登记",),
                 ("吊销登记",),
                 ("不予登记",),
@@ -139,10 +143,11 @@ NINGBO_LOOKUPS = {
 NINGBO = SourceSpec(
     name="ningbo",
     title="宁波市市场监督管理局 行政许可与行政处罚（广告发布登记，示例数据，内容虚构）",
-    authority="宁波市市场监督管理局",
-    level="prefecture",
     area=Area(
         code="330200",
+        authority="宁波市市场监督管理局",
+        level="prefecture",
+        former_names=(("宁波市工商行政管理局", date(2019, 1, 10)),),
         province2="33",
         short="浙",
         city="宁波市",
@@ -156,8 +161,8 @@ NINGBO = SourceSpec(
         ),
         roads=("中山东路", "江东北路", "百丈路", "天童南路", "钱湖路", "日丽中路"),
         phone_area="0574",
-        number="甬市监广{infix}[{year}]{seq}号",
-        penalty_number="甬市监罚决字〔{year}〕{seq}号",
+        number="甬{org}广{infix}[{year}]{seq}号",
+        penalty_number="甬{org}罚决字〔{year}〕{seq}号",
         reg_prefix="甬广登",
         kind_weights=(0.2, 0.15, 0.35, 0.3),
     ),
@@ -212,6 +217,7 @@ NINGBO = SourceSpec(
                 ("变更",),
                 ("延期",),
                 ("注销",),
+                ("撤回",),
                 ("撤销",),
                 ("吊销",),
                 ("不予登记", "不予许可"),
@@ -274,5 +280,6 @@ NINGBO = SourceSpec(
         {"kind": "periodical", "penalties": ("reprimand",)},
         {"kind": "newspaper", "end": "annulment"},
         {"kind": "periodical", "id_remarks": True, "end": "cancellation", "ground": "other"},
+        {"kind": "newspaper", "end": "withdrawal"},
     ),
 )
