@@ -27,7 +27,7 @@ from litestar.types import Receive, Scope, Send
 from api import create_app
 from publisher.read.reader import Reader
 
-MEDIUM = "鸿德画报"  # a periodical of the samples, valid on the as-of date
+MEDIUM = "天鸿健康"  # a periodical of the samples, valid on the as-of date
 PROBLEM = "application/problem+json"
 
 
@@ -139,16 +139,16 @@ def test_publishers_and_pinyin_search(client: Any, db: Any) -> None:
     ).fetchone()
     pub = ok(client.get(f"/api/v1/publishers/{code}"))
     assert pub["name"] == name and pub["registrations"]
-    for q in ("鸿", "鸿德", "鸿德财经", "hongde", "hd", code[:8]):
+    for q in ("天", "天鸿", "天鸿健康", "tianhong", "th", code[:8]):
         hits = ok(client.get("/api/v1/publishers", params={"q": q}))["items"]
         assert code in {h["id"] for h in hits}, q
         assert all(h["kind"] == "publisher" for h in hits)
 
 
 def test_media(client: Any) -> None:
-    hits = ok(client.get("/api/v1/media", params={"q": "hdhb"}))["items"]
+    hits = ok(client.get("/api/v1/media", params={"q": "thjk"}))["items"]
     assert [h["name"] for h in hits] == [MEDIUM] and hits[0]["matched_on"] == "initials"
-    full = ok(client.get("/api/v1/media", params={"q": "hongdehuabao"}))["items"]
+    full = ok(client.get("/api/v1/media", params={"q": "tianhongjiankang"}))["items"]
     assert [h["name"] for h in full] == [MEDIUM]
     papers = ok(client.get("/api/v1/media", params={"q": "报", "type": "newspaper"}))["items"]
     assert papers and all(h["type"] == "newspaper" for h in papers)
@@ -281,9 +281,9 @@ def test_reconciliation_batch_as_openrefine_sends_it(client: Any, db: Any) -> No
     ).fetchone()
     queries = {
         "q0": {"query": MEDIUM, "type": "medium", "limit": 3, "type_strict": "should"},
-        "q1": {"query": "鸿德", "type": "medium", "properties": [{"pid": "cn_number", "v": cn}]},
+        "q1": {"query": "天鸿", "type": "medium", "properties": [{"pid": "cn_number", "v": cn}]},
         "q2": {"query": code},
-        "q3": {"query": "hongdehuabao", "type": "medium"},
+        "q3": {"query": "tianhongjiankang", "type": "medium"},
         "q4": {"query": "完全不存在的名字"},
     }
     # OpenRefine posts a form (application/x-www-form-urlencoded) with the field queries
@@ -297,7 +297,7 @@ def test_reconciliation_batch_as_openrefine_sends_it(client: Any, db: Any) -> No
     assert results["q3"]["result"][0]["name"] == MEDIUM and not results["q3"]["result"][0]["match"]
     assert results["q4"]["result"] == []
     assert ok(client.post("/api/v1/reconcile", json={"queries": queries})) == results  # as JSON
-    suggested = ok(client.get("/api/v1/reconcile/suggest/entity", params={"prefix": "鸿德"}))
+    suggested = ok(client.get("/api/v1/reconcile/suggest/entity", params={"prefix": "天鸿"}))
     assert MEDIUM in {s["name"] for s in suggested["result"]}
     preview = client.get("/api/v1/reconcile/preview", params={"id": best["id"]})
     assert MEDIUM in ok(preview, "text/html").decode() and "x-frame-options" not in preview.headers

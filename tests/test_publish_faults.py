@@ -166,14 +166,15 @@ def test_a_failed_index_write_after_the_switch_says_so(out: Path) -> None:
 
 @pytest.fixture
 def small_fs(tmp_path: Path) -> Iterator[Path]:
-    """A real 8 MB tmpfs, where this machine lets us mount one."""
+    """A real 16 MB tmpfs (room for the releases the full-disk loop may leave and one more
+    build), where this machine lets us mount one."""
     mount = tmp_path / "fs"
     mount.mkdir()
     if os.geteuid() != 0:
         pytest.skip("mounting a tmpfs needs root")
     try:
         made = subprocess.run(
-            ["mount", "-t", "tmpfs", "-o", "size=8m", "tmpfs", str(mount)], capture_output=True
+            ["mount", "-t", "tmpfs", "-o", "size=16m", "tmpfs", str(mount)], capture_output=True
         )
     except FileNotFoundError:
         pytest.skip("no mount command here")
