@@ -4,7 +4,7 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 SAMPLES := samples/sources/*
 
-.PHONY: install install-test demo datapackages openapi serve test lint typecheck check bench bench-deps clean
+.PHONY: install install-test demo serve serve-api datapackages openapi test lint typecheck check bench bench-deps clean
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -16,10 +16,20 @@ install: $(BIN)/python
 install-test: $(BIN)/python
 	$(BIN)/pip install -q -e '.[test]'
 
-## Main job on the bundled sample data.
+## Main job on the bundled sample data; ends by saying how to serve it.
 demo: install
 	$(BIN)/adreg publish $(SAMPLES) --config samples/release.yml --out out
 	$(MAKE) --no-print-directory datapackages
+	@echo
+	@echo "Published into out/. Serve the site, the API and Datasette on one port:"
+	@echo "  make serve        (or: $(BIN)/adreg serve --release out)"
+	@echo "  → http://127.0.0.1:8000/  http://127.0.0.1:8000/api/  http://127.0.0.1:8000/explore/"
+
+## The current release of out/ on one port: site /, API /api/, Datasette /explore/.
+PORT ?= 8000
+serve: install
+	@test -e out/current || $(MAKE) --no-print-directory demo
+	$(BIN)/adreg serve --release out --port $(PORT)
 
 ## Refresh datapackages/: the samples' data package as a fresh publish writes it.
 datapackages: install
@@ -33,9 +43,9 @@ datapackages: install
 openapi: install
 	$(BIN)/python -m api --openapi > tests/openapi.json
 
-## Serve the API over out/ (make demo first) on http://127.0.0.1:8000/api/schema/swagger
-serve: install
-	$(BIN)/python -m api --release out --port 8000
+## The API alone over out/ (make demo first) on http://127.0.0.1:8000/api/schema/swagger
+serve-api: install
+	$(BIN)/python -m api --release out --port $(PORT)
 
 lint:
 	$(BIN)/ruff check publisher api tests benchmarks
@@ -59,6 +69,7 @@ bench: install-test
 	$(BIN)/python benchmarks/bench_publish.py
 	$(BIN)/python benchmarks/bench_database.py
 	$(BIN)/python benchmarks/bench_package.py
+	$(BIN)/python benchmarks/bench_explore.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_site.py
 

@@ -27,11 +27,10 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.common import HERE, ROOT, cached, code_version, sample_dir, stamp
+from benchmarks.common import HERE, ROOT, code_version, published
 from publisher.read import notices
 from publisher.read.reader import Reader
 from publisher.read.verify import verify
-from publisher.release.publish import PublishConfig, publish
 from publisher.release.search_index import syllables
 
 GOAL_P50_MS, GOAL_P99_MS = 1.0, 5.0
@@ -39,19 +38,8 @@ ON = date(2019, 6, 1)
 
 
 def release(work: Path, publishers: int, seed: int) -> Path:
-    sample, _ = sample_dir(work, publishers, seed)
-    out = work / f"release-p{publishers}-s{seed}"
-
-    def build(folder: Path) -> dict[str, Any]:
-        sources = sorted(p for p in sample.iterdir() if p.is_dir())
-        t0 = time.perf_counter()
-        result = publish(sources, folder, config=PublishConfig(), as_of=date(2021, 4, 28))
-        return {"counts": result.counts, "seconds": round(time.perf_counter() - t0, 1)}
-
-    version = stamp([ROOT / "publisher"], publishers=publishers, seed=seed)
-    info = cached(out, version, build)
-    print(f"release: {out} ({info.get('counts', {}).get('decisions', '?')} decisions)")
-    return out
+    name = f"release-p{publishers}-s{seed}"
+    return published(work, name, publishers, seed, [ROOT / "publisher"])[0]
 
 
 def queries(conn: sqlite3.Connection, n: int, rng: random.Random) -> dict[str, list[Any]]:

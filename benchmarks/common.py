@@ -86,6 +86,29 @@ def sample_dir(work: Path, publishers: int, seed: int) -> tuple[Path, dict[str, 
     return out, cached(out, stamp(SAMPLE_CODE, publishers=publishers, seed=seed), build)
 
 
+def published(
+    work: Path, name: str, publishers: int, seed: int, code: Iterable[Path]
+) -> tuple[Path, dict[str, Any]]:
+    """``adreg publish`` of the sample for these settings as of 2021-04-28, into the cache
+    entry ``work/name``: built once per version of ``code`` (what the release depends on)."""
+    from datetime import date
+
+    from publisher.release.publish import PublishConfig, publish
+
+    sample, _ = sample_dir(work, publishers, seed)
+    out = work / name
+
+    def build(folder: Path) -> dict[str, Any]:
+        sources = sorted(p for p in sample.iterdir() if p.is_dir())
+        t0 = time.perf_counter()
+        result = publish(sources, folder, config=PublishConfig(), as_of=date(2021, 4, 28))
+        return {"counts": result.counts, "seconds": round(time.perf_counter() - t0, 1)}
+
+    info = cached(out, stamp(code, publishers=publishers, seed=seed), build)
+    print(f"release: {out} ({info.get('counts', {}).get('decisions', '?')} decisions)")
+    return out, info
+
+
 def compare_rows(title: str, meant: dict[str, int], measured: dict[str, int]) -> list[str]:
     """Print rows meant → rows measured, part by part (files, tables), and the totals;
     return a problem for each part where they differ."""

@@ -424,3 +424,29 @@ def notices_command(
     except OSError as exc:
         raise UserError(f"{target}: cannot write ({exc.strerror or exc})") from None
     click.echo(f"{count} notices written to {target}")
+
+
+@cli.command(name="serve")
+@click.option(
+    "--release",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="An output root (its current release is followed, a new one served without a "
+    "restart) or one release folder.",
+)
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", default=8000, show_default=True, help="Port to listen on.")
+@click.option("--workers", default=1, show_default=True, help="Server processes sharing the port.")
+@user_errors
+def serve_command(release: Path, host: str, port: int, workers: int) -> None:
+    """Serve a release on one port: the static site at /, the API at /api/ and Datasette
+    at /explore/, read-only.
+
+    Follows the output root's current release: a release published while serving is
+    served from its next request on, without a restart (requests under way finish on the
+    release they began with). Prints the three URLs; stops with Ctrl-C.
+    """
+    from .serve.run import serve
+
+    serve(release, host, port, workers)

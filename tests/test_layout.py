@@ -3,9 +3,10 @@
 Layers, lowest first: the shared core (records, value parsing, errors, the release
 manifest), then the stages ``ingest``, ``derive`` and the read side ``read`` (which
 know nothing of each other, except that derive may use ingest's results never),
-then the site builder ``web`` (on the read side only), then ``release`` (which
-assembles them, and builds the site into a release), then the command line. The sample
-generator stands apart. The API sits on the read side.
+then the site builder ``web`` and Datasette's configuration ``explore`` (both on the
+read side only), then ``release`` (which assembles them, builds the site into a release
+and ships Datasette's configuration with it), then the command line and ``serve``. The
+sample generator stands apart. The API sits on the read side.
 """
 
 from __future__ import annotations
@@ -22,9 +23,21 @@ ALLOWED: dict[str, set[str]] = {
     "derive": {"core", "derive"},
     "read": {"core", "read"},
     "web": {"core", "read", "web"},
-    "release": {"core", "ingest", "derive", "read", "web", "release"},
+    "explore": {"core", "read", "explore"},
+    "release": {"core", "ingest", "derive", "read", "web", "explore", "release"},
     "samples": {"samples"},
-    "cli": {"core", "ingest", "derive", "read", "web", "release", "samples", "cli", "api"},
+    "cli": {
+        "core",
+        "ingest",
+        "derive",
+        "read",
+        "web",
+        "explore",
+        "release",
+        "samples",
+        "cli",
+        "api",
+    },
     "api": {"core", "read", "api"},
 }
 MAX_LINES = 550
@@ -122,7 +135,7 @@ def test_the_read_side_knows_no_pipeline_stage() -> None:
 
 
 def test_stages_are_packages_with_a_docstring_saying_what_flows() -> None:
-    for stage in ("ingest", "derive", "release", "read", "web", "samples"):
+    for stage in ("ingest", "derive", "release", "read", "web", "explore", "samples"):
         init = ROOT / "publisher" / stage / "__init__.py"
         doc = ast.get_docstring(ast.parse(init.read_text(encoding="utf-8")))
         assert doc, f"publisher/{stage}/__init__.py has no docstring"

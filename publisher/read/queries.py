@@ -183,3 +183,19 @@ CANNED: dict[str, tuple[str, str, str]] = {
         REGISTRANT_HISTORY,
     ),
 }
+
+# The latest notices as Datasette's Atom feed (datasette-atom's columns), for everyone or
+# one authority (:authority_code, empty for all). Links are relative to the feed, so they
+# lead to the notice's row wherever Datasette is mounted.
+NOTICES_FEED = """SELECT 'tag:adreg,2016-12-01:notice/' || n.id AS atom_id,
+       n.publication_date || 'T00:00:00+08:00' AS atom_updated,
+       n.title AS atom_title,
+       n.body AS atom_content,
+       'notices/' || n.id AS atom_link,
+       n.authority_name AS atom_author_name,
+       n.id, n.notice_number, n.publication_date, n.publication_date_imputed, n.compiled,
+       n.decision_count, n.authority_code
+FROM notices AS n
+WHERE :authority_code = '' OR n.authority_code = :authority_code
+ORDER BY n.publication_date DESC, n.id DESC
+LIMIT 100"""

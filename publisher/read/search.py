@@ -162,6 +162,50 @@ def name_search(
     return list(found.values())
 
 
+def match_sql(q: str, kind: str | None = None) -> tuple[str, dict[str, Any]]:
+    """SQL selecting the ``search_index`` ids of every row :func:`search` finds for ``q``
+    with no limit, unranked, and its parameters (named ``adreg_…``): the set Datasette's
+    search box filters on. Built from the same :func:`plan` and the same indexes: identifier
+    prefixes, pinyin from any syllable (full or initials), names containing the query (the
+    trigram index for 3+ characters, the one-token-per-character index below that).
+    """
+    _check(kind)
+    text = clean_query(q)
+    params: dict[str, Any] = {}
+    parts: list[str] = []
+    for column, value in plan(text):
+        if column in _PREFIX_COLUMNS:
+            params[f"adreg_{column}_lo"], params[f"adreg_{column}_hi"] = value, _upper(value)
+            parts.append(
+                f"SELECT id FROM search_index WHERE {column} >= :adreg_{column}_lo"
+                f" AND {column} < :adreg_{column}_hi"
+            )
+        elif column == "pinyin" and value:  # exact, prefix and inside: every key in range
+            params["adreg_pinyin_lo"], params["adreg_pinyin_hi"] = value, _upper(value)
+            parts.append(
+                "SELECT ref FROM search_pinyin WHERE first IN (0, 1) AND style IN ('i', 'p')"
+                " AND key >= :adreg_pinyin_lo AND key < :adreg_pinyin_hi"
+            )
+        elif column == "name" and len(value) >= 3:  # exact and prefix names contain it too
+            params["adreg_phrase"] = fts_phrase(value)
+            params["adreg_like"] = f"%{escape_like(value)}%"
+            parts.append(
+                "SELECT s.id FROM search_fts CROSS JOIN search_index AS s"
+                " ON s.id = search_fts.rowid WHERE search_fts MATCH :adreg_phrase"
+                " AND s.name LIKE :adreg_like ESCAPE '\\'"
+            )
+        elif column == "name":
+            params["adreg_chars"] = fts_phrase(index_chars(value))
+            parts.append("SELECT rowid FROM search_chars WHERE search_chars MATCH :adreg_chars")
+    if not parts:
+        return "SELECT id FROM search_index WHERE 0", params
+    sql = " UNION ".join(parts)
+    if kind is not None:
+        params["adreg_kind"] = kind
+        sql = f"SELECT id FROM search_index WHERE kind = :adreg_kind AND id IN ({sql})"
+    return sql, params
+
+
 def _check(kind: str | None) -> None:
     if kind is not None and kind not in KINDS:
         raise ValueError(f"kind must be one of {', '.join(KINDS)}, not {kind!r}")

@@ -36,6 +36,7 @@ from .bundle import write_zip, zip_name
 from .changes import ChangesWriter
 from .checks import CheckedStream
 from .database import build_database
+from .datasette import write_datasette_config
 from .diff import diff_packages, diff_text
 from .flatten import flatten, in_release
 from .package import verify_files, write_package
@@ -284,7 +285,9 @@ def _database_and_diff(
     )
     try:
         say("database")
-        build_database(package, build / f"{config.name}.db")
+        db_path = build / f"{config.name}.db"
+        build_database(package, db_path)
+        write_datasette_config(build, package, db_path)
     except BaseException:
         excel.kill()
         raise

@@ -4,6 +4,11 @@ Flows in: the loaded ``publishers`` and ``media`` tables. Flows out: ``search_in
 (one row per searchable name with its pinyin, initials and identifiers), ``search_fts``
 (FTS5 trigram over names) and ``search_chars`` (one token per ideograph, for 1- and
 2-character queries). How these are queried is :mod:`publisher.read.search`.
+
+``search_fts`` names its content table in single quotes: Datasette detects an FTS table
+by ``content="<table>"`` and would then answer ``search_index``'s search box with a bare
+trigram MATCH, which finds nothing below 3 characters; its search box goes through the
+read side instead (:mod:`publisher.explore.plugin`).
 """
 
 from __future__ import annotations
@@ -143,7 +148,7 @@ CREATE TABLE search_index (
     issn TEXT
 );
 CREATE VIRTUAL TABLE search_fts USING fts5(
-    name, content="search_index", content_rowid="id", tokenize="trigram", columnsize=0
+    name, content='search_index', content_rowid='id', tokenize='trigram', columnsize=0
 );
 CREATE VIRTUAL TABLE search_chars USING fts5(chars, content="", tokenize="unicode61");
 CREATE TABLE search_pinyin (
