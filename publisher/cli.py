@@ -114,6 +114,16 @@ def run_ingest(sources: tuple[Path, ...], quiet: bool) -> IngestResult:
         return ingest(sources, progress=update)
 
 
+# A command that reads one release: a release folder, or an output root's current one.
+release_option = click.option(
+    "--release",
+    type=click.Path(path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="A release folder, or an output root whose current release is used.",
+)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="adreg")
 def cli() -> None:
@@ -278,13 +288,7 @@ def diff_command(old: Path, new: Path, as_json: bool) -> None:
 @click.option(
     "--on", "on", help="The date asked about (YYYY-MM-DD); default: the release's as-of date."
 )
-@click.option(
-    "--release",
-    type=click.Path(path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="A release folder, or an output root whose current release is used.",
-)
+@release_option
 @click.option("--json", "as_json", is_flag=True, help="Print the answer as JSON.")
 @user_errors
 def verify_command(query: str, on: str | None, release: Path, as_json: bool) -> None:
@@ -382,13 +386,7 @@ def build_site_command(
 @click.option("--from", "date_from", required=True, help="First publication date (YYYY-MM-DD).")
 @click.option("--to", "date_to", required=True, help="Last publication date (YYYY-MM-DD).")
 @click.option("--authority", help="Only this authority's notices (its GB/T 2260 division code).")
-@click.option(
-    "--release",
-    type=click.Path(path_type=Path),
-    default=Path("out"),
-    show_default=True,
-    help="A release folder, or an output root whose current release is used.",
-)
+@release_option
 @click.option(
     "--out",
     "target",

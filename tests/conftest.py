@@ -14,7 +14,7 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -315,6 +315,16 @@ def sample_release(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert config.as_of is not None
     publish(SAMPLE_SOURCES, root, config=config, as_of=config.as_of)
     return root
+
+
+@pytest.fixture(scope="module")
+def sample_db(sample_release: Path) -> Iterator[sqlite3.Connection]:
+    """The sample release's SQLite file, read-only, rows by column name."""
+    path = next((sample_release / "current").glob("*.db"))
+    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    yield conn
+    conn.close()
 
 
 @pytest.fixture(scope="session")

@@ -9,6 +9,8 @@ import random
 import sqlite3
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
+from urllib.parse import quote
 
 from click.testing import CliRunner
 
@@ -84,3 +86,69 @@ def test_no_published_sql_reads_the_clock(generated_release: Path) -> None:
         assert "'now'" not in sql.lower()
     for _, _, sql in CANNED.values():
         assert "'now'" not in sql.lower() and "current_date" not in sql.lower()
+
+
+def test_every_surface_gives_the_read_sides_answer(sample_release: Path) -> None:
+    """The same question (a registration's status on a day) asked of the read side, the
+    CLI, the API, Datasette's canned query (as Datasette serves it) and the static site's
+    verification pages (on the release's horizon, the day they answer for): one answer."""
+    import asyncio
+    import re
+
+    from litestar.testing import TestClient
+
+    from api import create_app
+    from publisher.explore.instance import datasette_for
+
+    reader = Reader(sample_release)
+    horizon = reader.ref.horizon
+    conn = sqlite3.connect(reader.db_path)
+    asked = pairs(conn, horizon, 200)
+    assert len(asked) >= 100
+    mine = {}
+    for rid, _, day in asked:
+        period = status_period(reader, rid, day)
+        mine[rid, day] = period.status if period else "not_registered"
+
+    with TestClient(create_app(sample_release, rate_limit=None)) as client:
+        for rid, number, day in asked:
+            answer = client.get("/api/v1/verify", params={"q": number, "on": day.isoformat()})
+            assert answer.status_code == 200, answer.text
+            body = answer.json()
+            assert body["registration"]["id"] == rid
+            assert body["verdict"] == mine[rid, day], (rid, day, body["verdict"])
+
+    folder = (sample_release / "current").resolve()
+    ds = datasette_for(folder)
+
+    async def canned() -> list[Any]:
+        await ds.invoke_startup()
+        out = []
+        for rid, _, day in asked:
+            path = f"/{reader.db_path.stem}/status_on_date.json"
+            got = await ds.client.get(
+                path + f"?_shape=array&registration_id={quote(rid)}&day={day.isoformat()}"
+            )
+            assert got.status_code == 200, got.text[:300]
+            rows = got.json()
+            out.append(rows[0]["status"] if rows else "not_registered")
+        return out
+
+    try:
+        served = asyncio.run(canned())
+    finally:
+        for db in ds.databases.values():
+            db.close()
+        ds.executor.shutdown(wait=False)
+    assert served == [mine[rid, day] for rid, _, day in asked]
+
+    verdict = re.compile(r'class="verdict status-([a-z_]+)"')
+    checked = 0
+    for medium_id, rid in conn.execute("SELECT id, registration_id FROM media"):
+        page = (folder / "site" / "verify" / f"{medium_id}.html").read_text(encoding="utf-8")
+        found = verdict.search(page)
+        assert found, medium_id
+        period = status_period(reader, rid, horizon)
+        assert found.group(1) == (period.status if period else "not_registered"), medium_id
+        checked += 1
+    assert checked >= 50

@@ -43,11 +43,8 @@ def site(sample_release: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def db(sample_release: Path) -> sqlite3.Connection:
-    path = next((sample_release / "current").glob("*.db"))
-    conn = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
-    conn.row_factory = sqlite3.Row
-    return conn
+def db(sample_db: sqlite3.Connection) -> sqlite3.Connection:
+    return sample_db
 
 
 @pytest.fixture(scope="module")
