@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+from collections.abc import Iterator
 from pathlib import Path
 
 import msgspec
@@ -178,3 +179,33 @@ def test_cells_of_several_values_split_by_position(cells: list[tuple[list[str], 
         for k, part in enumerate(parts)
     ]
     assert list(zip(out["row"], out["_part"], out["medium_name"], strict=True)) == want
+
+
+def test_prefetched_frames_come_in_order_and_errors_in_their_place() -> None:
+    """Frames read ahead by a thread: the same frames in the same order, the reader's
+    error raised where it happened, and a consumer that stops early stops the reader."""
+    from publisher.errors import UserError
+    from publisher.ingest.frames import prefetched
+
+    def reader(n: int, fail: bool, closed: list[bool]) -> Iterator[pl.DataFrame]:
+        try:
+            for k in range(n):
+                yield pl.DataFrame({"row": [k]})
+            if fail:
+                raise UserError("data.csv: line 4: a record longer than 1 MiB")
+        finally:
+            closed.append(True)
+
+    closed: list[bool] = []
+    assert [f["row"][0] for f in prefetched(reader(5, False, closed))] == [0, 1, 2, 3, 4]
+    assert closed == [True]
+    got = []
+    with pytest.raises(UserError, match="line 4"):
+        for frame in prefetched(reader(3, True, closed)):
+            got.append(frame["row"][0])
+    assert got == [0, 1, 2]
+    closed.clear()
+    early = prefetched(reader(1000, False, closed))
+    next(early)
+    early.close()
+    assert closed == [True]  # the reader was stopped and its generator closed

@@ -31,6 +31,9 @@ from .personal import MAY_BE_PERSONAL
 
 TEXT = frozenset(["text", "number"])
 EXCEL_ERROR_LIST = sorted(EXCEL_ERRORS)
+# A cell of nothing but spaces and control characters: the cell path decides what it is
+# (Python's ``str.isspace`` counts some control characters as space).
+BLANKISH = r"^[\s\x00-\x1f\x7f-\x9f\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]*$"
 SEP = "\x1f"  # joins the parts of an encoded problem; never in a reason, field or detail
 ITEMS = "\x1e"  # joins a row's withheld (field, kind) pairs
 VALUE_TYPES: dict[str, pl.DataType] = {
@@ -128,12 +131,15 @@ class FrameNormaliser(FileNormaliser):
         for text columns only the special cells are looked up, the rest keep the cleaning."""
         cells = (
             [self._cell(spec, r, default) for r in keys]
-            if text
+            if text or spec.parser == "personal"
             else self.column(spec, keys, default)
         )
         dtype = VALUE_TYPES.get(spec.parser, pl.String())
         plain_value = pl.col(f"v.{name}") if text else None
         plain_original = pl.when(src != pl.col(f"v.{name}")).then(src) if text else None
+        # A field that is always withheld: every cell with text in it is withheld, whatever
+        # the text; only blank cells and Excel errors (``keys``) went through the cell path.
+        plain_personal = pl.lit(f"{name}{SEP}{name}") if spec.parser == "personal" else None
 
         def mapped(values: list[Any], dt: pl.DataType, plain: pl.Expr | None) -> pl.Expr | None:
             if not keys or (plain is None and all(v is None for v in values)):
@@ -146,7 +152,7 @@ class FrameNormaliser(FileNormaliser):
         parts = (
             ("o.", [c[1] for c in cells], plain_original),
             ("p.", [_problem(c) for c in cells], None),
-            ("h.", [_personal(c) for c in cells], None),
+            ("h.", [_personal(c) for c in cells], plain_personal),
         )
         for prefix, values, plain in parts:
             expr = mapped(values, pl.String(), plain)
@@ -182,7 +188,15 @@ class FrameNormaliser(FileNormaliser):
         )
         # The distinct raw values each field's cell path must see, in one pass.
         distinct = stage.select(
-            (pl.col(src).filter(pl.col(f"s.{name}")) if spec.parser in TEXT else pl.col(src))
+            (
+                pl.col(src).filter(pl.col(f"s.{name}"))
+                if spec.parser in TEXT
+                else pl.col(src).filter(
+                    pl.col(src).str.contains(BLANKISH) | pl.col(src).is_in(EXCEL_ERROR_LIST)
+                )
+                if spec.parser == "personal"
+                else pl.col(src)
+            )
             .unique()
             .implode()
             .alias(name)

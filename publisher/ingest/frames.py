@@ -20,7 +20,9 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import queue
 import re
+import threading
 from collections.abc import Callable, Iterator
 from itertools import islice
 from pathlib import Path
@@ -38,6 +40,51 @@ CELLS_PER_FRAME = 2_000_000  # a wide file's frames hold fewer rows
 FAST_ENCODINGS = frozenset(["utf-8", "utf-8-sig", "gb18030", "gbk", "gb2312"])
 
 Frames = Iterator[pl.DataFrame]
+
+
+def prefetched(frames: Frames, depth: int = 1) -> Frames:
+    """``frames`` read ahead by a thread: reading and parsing the next frame (Polars lets
+    go of the GIL) overlaps the work on this one. What the reader raises is raised here,
+    in its place; leaving early stops the reader and closes ``frames``."""
+    slots: queue.Queue[tuple[pl.DataFrame | None, BaseException | None]] = queue.Queue(depth)
+    stop = threading.Event()
+
+    def put(item: tuple[pl.DataFrame | None, BaseException | None]) -> bool:
+        while not stop.is_set():
+            try:
+                slots.put(item, timeout=0.05)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for frame in frames:
+                if not put((frame, None)):
+                    break
+            else:
+                put((None, None))
+        except BaseException as exc:  # raised again by the consumer
+            put((None, exc))
+        finally:
+            close = getattr(frames, "close", None)
+            if close is not None:
+                close()
+
+    reader = threading.Thread(target=read, name="frames", daemon=True)
+    reader.start()
+    try:
+        while True:
+            frame, exc = slots.get()
+            if exc is not None:
+                raise exc
+            if frame is None:
+                return
+            yield frame
+    finally:
+        stop.set()
+        reader.join()
 
 
 def column_names(width: int) -> list[str]:
@@ -124,7 +171,10 @@ def fast_encoding(encoding: str) -> bool:
 
 def _lines(data: bytes) -> int:
     """Line breaks as Python's reader counts them: ``\\n``, ``\\r\\n`` and a lone ``\\r``."""
-    return data.count(b"\n") + data.count(b"\r") - data.count(b"\r\n")
+    n = data.count(b"\n")
+    if b"\r" in data:  # a fast search; most files have no carriage return
+        n += data.count(b"\r") - data.count(b"\r\n")
+    return n
 
 
 def _line_end(data: bytes, n: int) -> int:

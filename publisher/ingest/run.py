@@ -23,6 +23,7 @@ from .columnar import SEP, FrameNormaliser, decode_outcome, decode_withheld, rec
 from .config import AuthorityConfig, FileConfig, Source, load_source, source_file
 from .divisions import division
 from .extract import column_indexes, open_table
+from .frames import prefetched
 from .ledger import Counts, FileLedger, Ledger, SourceLedger, reason_key
 from .log import Log
 from .merge import Firsts, merge_decision, merge_penalty, prune
@@ -133,7 +134,7 @@ class _Run:
         counts = Counts()
         label = f"{source.name}/{spec.path}"
         where: dict[str, Any] = {"source": source.name, "file": spec.path, "sheet": table.sheet}
-        for raw in table.frames():
+        for raw in prefetched(table.frames()):
             if progress is not None:
                 progress(label, table.position(), table.size)
             self._frame(spec.kind, norm, broken(raw, norm.frame(raw)), counts, where)
