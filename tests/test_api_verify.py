@@ -20,6 +20,7 @@ from litestar.testing import TestClient
 
 from api import create_app
 from publisher.cli import cli
+from publisher.read.match import SHOWN
 from publisher.read.reader import Reader
 
 REGIME_START = date(2016, 12, 1)
@@ -168,7 +169,7 @@ def test_before_and_after_the_regime(client: TestClient[Any], db: sqlite3.Connec
 def test_an_ambiguous_name_lists_candidates(client: TestClient[Any]) -> None:
     answer = api(client, "报", date(2019, 6, 1))
     assert answer["verdict"] == "ambiguous"
-    assert 1 < len(answer["candidates"]) <= 20 and answer["candidates_total"] >= len(
+    assert 1 < len(answer["candidates"]) <= SHOWN and answer["candidates_total"] >= len(
         answer["candidates"]
     )
     assert all(c["status"] and c["registration_id"] for c in answer["candidates"])

@@ -277,8 +277,11 @@ def test_penalties_against_the_sponsor_are_shown_to_the_registrant(
 def test_ambiguous_names_list_the_candidates_and_say_when_cut(adreg, generated_release) -> None:
     code, answer = ask(adreg, generated_release, "报", "2018-06-01")  # 1 character
     assert code == 0 and answer["verdict"] == "ambiguous"
-    assert len(answer["candidates"]) == 20 < answer["candidates_total"]
-    assert any("仅列出前20项" in n for n in answer["notes"])
+    from publisher.read.match import MATCH_LIMIT, SHOWN
+
+    assert len(answer["candidates"]) == SHOWN < answer["candidates_total"] <= MATCH_LIMIT
+    more = "以上" if answer["candidates_total"] == MATCH_LIMIT else ""
+    assert any(f"{more}项登记匹配，仅列出前{SHOWN}项" in n for n in answer["notes"])
     for c in answer["candidates"]:
         assert c["status"] and c["match"]["registration_id"] == c["registration_id"]
     _, two = ask(adreg, generated_release, "日报", "2018-06-01")  # 2 characters

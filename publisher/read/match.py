@@ -19,8 +19,8 @@ from . import answers as a
 from .reader import Reader
 from .search import search
 
-MATCH_LIMIT = 100  # registrations gathered at the most; "100 or more" beyond it
-SHOWN = 20  # candidates shown
+MATCH_LIMIT = 50  # registrations gathered at the most; "50 or more" beyond it
+SHOWN = 10  # candidates shown (the note asks for a fuller name or a code beyond)
 
 _CN = re.compile(r"^(?:CN)?(\d{2})-?(\d{4})(?:/.*)?$", re.IGNORECASE)
 _ISSN = re.compile(r"^(?:ISSN)?(\d{4})-?(\d{3}[\dX])$", re.IGNORECASE)

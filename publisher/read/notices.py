@@ -14,6 +14,12 @@ from . import answers as a
 from .entities import decision_rows, page_size
 from .reader import Reader
 
+# What a list of notices shows of each besides its id, authority and date (the release's
+# indexes on notices cover these: a page of summaries never reads a notice's body).
+NOTICE_SUMMARY = (
+    "notice_number, compiled, authority_name, publication_date_imputed, title, decision_count"
+)
+
 
 def _d(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
@@ -76,7 +82,9 @@ def notices(
         params["kind"] = kind
     order = "DESC" if newest_first else ""
     rows = reader.all(
-        "SELECT * FROM notices AS n WHERE "
+        "SELECT n.id, n.authority_code, n.publication_date, "
+        + NOTICE_SUMMARY
+        + " FROM notices AS n WHERE "
         + " AND ".join(where)
         + f" ORDER BY n.publication_date {order}, n.id {order} LIMIT :n",
         params,

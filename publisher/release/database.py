@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from ..read.notices import NOTICE_SUMMARY
 from ..read.queries import VIEWS
 from .load import PackageError, Resource, load_tables, read_package
 from .search_index import build_search_index
@@ -38,7 +39,12 @@ INDEXES: dict[str, tuple[str, ...]] = {
     "authority_names": ("name",),
     "decisions": ("registration_id, decision_date", "authority_code, decision_date",
                   "publisher_id", "notice_id", "decision_number", "decision_date"),
-    "notices": ("authority_code, publication_date", "publication_date"),
+    # Covering the summaries of notice lists (publisher.read.notices), so a page of them
+    # never reads a notice's body (tens of KB, in overflow pages).
+    "notices": (
+        "authority_code, publication_date, id, " + NOTICE_SUMMARY,
+        "publication_date, id, " + NOTICE_SUMMARY,
+    ),
     "penalties": ("party_credit_code, decision_date", "publisher_id, decision_date",
                   "authority_code, decision_date", "decision_date"),
     "anomalies": ("registration_id", "decision_id"),
