@@ -19,7 +19,7 @@ from . import answers as a
 from .reader import Reader
 from .search import search
 
-MATCH_LIMIT = 50  # registrations gathered at the most; "50 or more" beyond it
+MATCH_LIMIT = 30  # registrations gathered at the most; "30 or more" beyond it
 SHOWN = 10  # candidates shown (the note asks for a fuller name or a code beyond)
 
 _CN = re.compile(r"^(?:CN)?(\d{2})-?(\d{4})(?:/.*)?$", re.IGNORECASE)

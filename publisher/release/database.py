@@ -152,6 +152,12 @@ def transaction(db: Database) -> Iterator[None]:
         db.conn.execute("COMMIT")
 
 
+# SQLite's page cache while a release's database is built, and with it the sorter's memory
+# (an index or ORDER BY sorts this much in memory before it spills): 32 MiB, as the build
+# runs beside the Excel copy and after the tables, when publish's memory is at its highest.
+BUILD_CACHE_KIB = 32 * 1024
+
+
 def build_database(
     package_dir: Path, db_path: Path, *, check_foreign_keys: bool = True
 ) -> dict[str, Any]:
@@ -177,7 +183,7 @@ def build_database(
     try:
         db = Database(tmp, execute_plugins=False)
         try:
-            for pragma in ("journal_mode=OFF", "synchronous=OFF", "cache_size=-131072"):
+            for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{BUILD_CACHE_KIB}"):
                 db.execute(f"PRAGMA {pragma}")
             t = time.perf_counter()
             with transaction(db):

@@ -30,6 +30,7 @@ from ..law import law
 from ..manifest import add_files, read_manifest
 from ..model import Base
 from ..read.changes import CHANGES_DIR
+from ..runtime import give_back_memory
 from ..web.build import build_site
 from ..web.writer import SITE_MANIFEST
 from .bundle import write_zip, zip_name
@@ -222,6 +223,7 @@ def _build(
         release=release_facts(config, as_of),
     )
     del derived
+    give_back_memory()  # the records are gone: the database and Excel steps start low
     say("check")
     counts = tables.counts
     if tables.problems:
