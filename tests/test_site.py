@@ -205,6 +205,9 @@ def test_downloads_with_sizes_sha256_and_dataset_jsonld(site: Path) -> None:
     zipped = next((site / "downloads").glob("*.zip"))
     with zipfile.ZipFile(zipped) as z:
         assert any(n.endswith("/datapackage.json") for n in z.namelist())
+    # the release's own zip of its package, linked (one copy on disk), not zipped again
+    (bundle,) = site.parent.glob("*-datapackage.zip")
+    assert zipped.name == bundle.name and zipped.stat().st_ino == bundle.stat().st_ino
 
 
 def test_data_dictionary_from_the_table_schemas(site: Path, sample_release: Path) -> None:
@@ -326,6 +329,33 @@ def test_no_page_contains_personal_data(site: Path, db: sqlite3.Connection) -> N
             found.append(f"{path.relative_to(site)}: {kind}")
         found += [f"{path.relative_to(site)}: {v}" for v in secret if v in text]
     assert found == []
+
+
+def test_a_release_without_its_package_zip_gets_one_made_by_the_site(
+    sample_release: Path, tmp_path: Path
+) -> None:
+    """A release from before publish zipped its package: the site zips it itself."""
+    import zipfile
+
+    import msgspec
+
+    from publisher.release.switch import write_manifest
+    from publisher.web.build import build_site
+
+    release = tmp_path / "release"
+    shutil.copytree(
+        (sample_release / "current").resolve(), release, ignore=shutil.ignore_patterns("site")
+    )
+    (bundle,) = release.glob("*-datapackage.zip")
+    bundle.unlink()
+    manifest = read_manifest(release)
+    files = [f for f in manifest.files if f.path != bundle.name]
+    write_manifest(release, msgspec.structs.replace(manifest, files=files))
+    build_site(release, tmp_path / "site", jobs=1)
+    (made,) = (tmp_path / "site" / "downloads").glob("*.zip")
+    assert made.name == bundle.name.replace("-datapackage.zip", f"-{manifest.version}.zip")
+    with zipfile.ZipFile(made) as z:
+        assert any(n.endswith("/datapackage.json") for n in z.namelist())
 
 
 def test_rebuild_after_a_new_decision_rewrites_only_what_changed(

@@ -272,7 +272,20 @@ def _downloads(reader: Reader, writer: Writer, out: Path, site_url: str | None) 
     ref = reader.ref
     files = []
     package = catalog.package_folder(reader)
-    if package:
+    # The release's own zip of its package (publish writes one): linked, not made again.
+    bundle = next(
+        (
+            f
+            for f in reader.manifest.files
+            if f.path.endswith("-datapackage.zip") and "/" not in f.path
+        ),
+        None,
+    )
+    if bundle is not None:
+        writer.link(f"downloads/{bundle.path}", reader.folder / bundle.path, bundle.sha256)
+        entry = writer.manifest.pages[f"downloads/{bundle.path}"]
+        files.append((bundle.path, f"downloads/{bundle.path}", entry))
+    elif package:  # a release from before the bundle: the site zips the package itself
         name = f"{ref.name}-{ref.version}.zip"
         tmp = out / "downloads" / f".{name}.tmp"
         tmp.parent.mkdir(parents=True, exist_ok=True)
