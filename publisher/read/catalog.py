@@ -19,8 +19,8 @@ import msgspec
 
 from ..vocabulary import zh
 from . import answers as a
-from .entities import change_item, decision_from
-from .notices import _notice_summary
+from .entities import decision_rows
+from .notices import NOTICE_SUMMARY, _notice_summary, notice_with
 from .reader import Reader
 
 BATCH = 500
@@ -156,48 +156,35 @@ def notice_index(reader: Reader) -> Iterator[IndexedNotice]:
         for name in (r[3], r[5], *(r[4] or "").split("、"), r[2]):
             if name and name not in names:
                 names.append(name)
-    for n in reader.conn.execute(
-        "SELECT * FROM notices ORDER BY publication_date DESC, id DESC"
-    ).fetchall():
-        row = dict(n)
+    # the summaries only (the notices' indexes cover them): never a notice's body
+    for row in reader.all(
+        f"SELECT id, authority_code, publication_date, {NOTICE_SUMMARY} FROM notices"
+        " ORDER BY publication_date DESC, id DESC"
+    ):
         kinds, names = extra.get(row["id"], (set(), []))
         yield IndexedNotice(notice=_notice_summary(row), kinds=sorted(kinds), names=names)
 
 
 def all_notices(reader: Reader, batch: int = BATCH) -> Iterator[a.Notice]:
     """Every notice with its decisions, as :func:`publisher.read.notices.notice` answers it,
-    read in batches (three statements per batch, not three per notice)."""
-    rows = reader.conn.execute("SELECT * FROM notices ORDER BY publication_date, id").fetchall()
-    for start in range(0, len(rows), batch):
-        chunk = [dict(r) for r in rows[start : start + batch]]
+    read in batches (three statements per batch, not three per notice); only the ids are
+    held for all notices, their bodies a batch at a time."""
+    ids = [
+        r[0] for r in reader.conn.execute("SELECT id FROM notices ORDER BY publication_date, id")
+    ]
+    for start in range(0, len(ids), batch):
+        chunk = ids[start : start + batch]
         marks = ", ".join("?" * len(chunk))
-        ids = [r["id"] for r in chunk]
-        decisions = reader.all(
-            f"SELECT * FROM decisions WHERE notice_id IN ({marks})"
-            " ORDER BY notice_id, decision_number, id",
-            ids,
-        )
-        changes: dict[str, list[a.ChangeItem]] = {}
-        if decisions:
-            dmarks = ", ".join("?" * len(decisions))
-            for c in reader.all(
-                f"SELECT * FROM decision_changes WHERE decision_id IN ({dmarks})"
-                " ORDER BY decision_id, seq",
-                [d["id"] for d in decisions],
-            ):
-                changes.setdefault(c["decision_id"], []).append(change_item(c))
         by_notice: dict[str, list[a.Decision]] = {}
-        for d in decisions:
-            by_notice.setdefault(d["notice_id"], []).append(
-                decision_from(d, changes.get(d["id"], []))
-            )
-        for r in chunk:
-            s = _notice_summary(r)
-            yield a.Notice(
-                **{f: getattr(s, f) for f in s.__struct_fields__},
-                body=r["body"],
-                decisions=by_notice.get(r["id"], []),
-            )
+        for d in decision_rows(
+            reader, f"notice_id IN ({marks}) ORDER BY notice_id, decision_number, id", chunk
+        ):
+            by_notice.setdefault(d.notice_id or "", []).append(d)
+        rows = reader.all(
+            f"SELECT * FROM notices WHERE id IN ({marks}) ORDER BY publication_date, id", chunk
+        )
+        for r in rows:
+            yield notice_with(r, by_notice.get(r["id"], []))
 
 
 def publisher_ids(reader: Reader) -> list[str]:

@@ -96,11 +96,18 @@ def notice(reader: Reader, notice_id: str) -> a.Notice | None:
     n = reader.one("SELECT * FROM notices WHERE id = ?", [notice_id])
     if n is None:
         return None
+    return notice_with(
+        n, decision_rows(reader, "notice_id = ? ORDER BY decision_number, id", [notice_id])
+    )
+
+
+def notice_with(n: dict[str, Any], decisions: list[a.Decision]) -> a.Notice:
+    """A ``notices`` row (body included) and its decisions as the answer."""
     summary = _notice_summary(n)
     return a.Notice(
         **{f: getattr(summary, f) for f in summary.__struct_fields__},
         body=n["body"],
-        decisions=decision_rows(reader, "notice_id = ? ORDER BY decision_number, id", [notice_id]),
+        decisions=decisions,
     )
 
 
