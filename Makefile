@@ -69,6 +69,7 @@ bench: install-test
 	$(BIN)/python benchmarks/bench_publish.py
 	$(BIN)/python benchmarks/bench_database.py
 	$(BIN)/python benchmarks/bench_package.py
+	$(BIN)/python benchmarks/bench_read.py
 	$(BIN)/python benchmarks/bench_explore.py
 	$(BIN)/python benchmarks/bench_api.py
 	$(BIN)/python benchmarks/bench_site.py

@@ -62,15 +62,9 @@ def give_back_memory() -> None:
     stage lets go of millions of small objects, their pages stay with the process
     otherwise, and the next stage's peak stacks on them. A no-op elsewhere."""
     import ctypes
-    import ctypes.util
     import gc
 
     gc.collect()
-    name = ctypes.util.find_library("c")
-    if name is None:
-        return
-    try:
-        trim = ctypes.CDLL(name).malloc_trim
-    except (OSError, AttributeError):
-        return
-    trim(0)
+    trim = getattr(ctypes.CDLL(None), "malloc_trim", None)  # the process's own C library
+    if trim is not None:
+        trim(0)

@@ -255,8 +255,9 @@ class CsvFrames:
                 chunk, carry = (block, b"") if cut == len(block) else (block[:cut], block[cut:])
                 del block  # nothing of the file but the frame is held while it is worked on
                 open_end = last and chunk.count(b'"') % 2 == 1
-                frame = self._frame(chunk, line, open_end) if chunk else None
-                line += _lines(chunk)
+                breaks = _lines(chunk)  # counted once: the frame's check and the line number
+                frame = self._frame(chunk, line, breaks, open_end) if chunk else None
+                line += breaks
                 # A last line without a line break is a line too.
                 self.lines = (
                     line
@@ -303,12 +304,12 @@ class CsvFrames:
                 f"(encoding: {self.encoding} in source.yml); try encoding: gb18030 or detect"
             ) from None
 
-    def _frame(self, chunk: bytes, line: int, open_end: bool) -> pl.DataFrame:
+    def _frame(self, chunk: bytes, line: int, breaks: int, open_end: bool) -> pl.DataFrame:
         # Polars checks UTF-8 as it parses; a chunk it refuses is decoded here, which
         # names the line of a bad byte, or parsed by Python if it decodes after all.
         utf8 = self.encoding in ("utf-8", "utf-8-sig")
         text = None if utf8 else self._text(chunk, line)
-        frame = self._polars(chunk if text is None else text.encode(), chunk, line)
+        frame = self._polars(chunk if text is None else text.encode(), chunk, line, breaks)
         if frame is None:
             frame = self._python(self._text(chunk, line) if text is None else text, line)
         frame = mark_broken(frame, self.width, self.limits.record_lines, open_end)
@@ -317,7 +318,7 @@ class CsvFrames:
             keep = keep & ~pl.col("row").is_in(list(self.skip))
         return frame.filter(keep)
 
-    def _polars(self, data: bytes, chunk: bytes, line: int) -> pl.DataFrame | None:
+    def _polars(self, data: bytes, chunk: bytes, line: int, breaks: int) -> pl.DataFrame | None:
         """The chunk parsed by Polars, or None where its row numbers could not be trusted."""
         if b"\r" in chunk and chunk.count(b"\r") != chunk.count(b"\r\n"):
             return None
@@ -334,7 +335,7 @@ class CsvFrames:
         except pl.exceptions.PolarsError:
             return None
         frame = frame.fill_null("")
-        lines = _lines(chunk) + (0 if chunk.endswith(b"\n") else 1)
+        lines = breaks + (0 if chunk.endswith(b"\n") else 1)
         if b'"' in chunk:
             spans = pl.sum_horizontal(pl.col(n).str.count_matches("\n") for n in self.names) + 1
             frame = frame.with_columns(spans.cast(pl.Int64).alias("lines"))
