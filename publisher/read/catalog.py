@@ -20,8 +20,9 @@ import msgspec
 from ..vocabulary import zh
 from . import answers as a
 from .entities import decision_rows
-from .notices import NOTICE_SUMMARY, _notice_summary, notice_with
+from .notices import NOTICE_SUMMARY, notice_summary, notice_with
 from .reader import Reader
+from .verify import answer_for
 
 BATCH = 500
 
@@ -162,7 +163,7 @@ def notice_index(reader: Reader) -> Iterator[IndexedNotice]:
         " ORDER BY publication_date DESC, id DESC"
     ):
         kinds, names = extra.get(row["id"], (set(), []))
-        yield IndexedNotice(notice=_notice_summary(row), kinds=sorted(kinds), names=names)
+        yield IndexedNotice(notice=notice_summary(row), kinds=sorted(kinds), names=names)
 
 
 def all_notices(reader: Reader, batch: int = BATCH) -> Iterator[a.Notice]:
@@ -265,8 +266,6 @@ def registration_evidence(
     asked by its id: the status of the registration, the evidence, and the release
     (version, database sha256). The answer is made once per registration; each medium's
     differs only in the query and the match."""
-    from .verify import _answer
-
     reg = reader.one("SELECT id, publisher_id FROM registrations WHERE id = ?", [registration_id])
     if reg is None:
         return None
@@ -274,7 +273,7 @@ def registration_evidence(
         field="medium_id", value="", registration_id=reg["id"], publisher_id=reg["publisher_id"]
     )
     base: dict[str, Any] = {"query": "", "on": day, "release": reader.ref}
-    answer = _answer(reader, match, day, base, [], 1, [])
+    answer = answer_for(reader, match, day, base, [], 1, [])
 
     def for_medium(m: a.Medium) -> a.VerifyAnswer:
         found = msgspec.structs.replace(match, value=m.id, medium_id=m.id)

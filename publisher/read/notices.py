@@ -34,7 +34,7 @@ def _after(after: str) -> tuple[str, str]:
     return day, ident
 
 
-def _notice_summary(n: dict[str, Any]) -> a.NoticeSummary:
+def notice_summary(n: dict[str, Any]) -> a.NoticeSummary:
     return a.NoticeSummary(
         id=n["id"],
         notice_number=n["notice_number"],
@@ -89,7 +89,7 @@ def notices(
         + f" ORDER BY n.publication_date {order}, n.id {order} LIMIT :n",
         params,
     )
-    return [_notice_summary(r) for r in rows]
+    return [notice_summary(r) for r in rows]
 
 
 def notice(reader: Reader, notice_id: str) -> a.Notice | None:
@@ -103,7 +103,7 @@ def notice(reader: Reader, notice_id: str) -> a.Notice | None:
 
 def notice_with(n: dict[str, Any], decisions: list[a.Decision]) -> a.Notice:
     """A ``notices`` row (body included) and its decisions as the answer."""
-    summary = _notice_summary(n)
+    summary = notice_summary(n)
     return a.Notice(
         **{f: getattr(summary, f) for f in summary.__struct_fields__},
         body=n["body"],

@@ -75,8 +75,8 @@ def verify(reader: Reader, query: str, day: date) -> a.VerifyAnswer:
             )
         chosen = in_force[0].match
         notes = [f"{total}项登记与查询匹配，其中仅此一项在该日有效；其余见候选列表。"]
-        return _answer(reader, chosen, day, base, candidates, total, notes)
-    return _answer(reader, matches[0], day, base, [], total, [])
+        return answer_for(reader, chosen, day, base, candidates, total, notes)
+    return answer_for(reader, matches[0], day, base, [], total, [])
 
 
 def _cut_note(shown: int, total: int) -> list[str]:
@@ -125,7 +125,7 @@ def _candidates(reader: Reader, matches: list[a.Match], asked: date) -> list[a.C
     return out
 
 
-def _answer(
+def answer_for(
     reader: Reader,
     m: a.Match,
     day: date,
@@ -134,6 +134,8 @@ def _answer(
     total: int,
     notes: list[str],
 ) -> a.VerifyAnswer:
+    """``verify``'s whole answer for the registration ``m`` matched, on ``day`` (the site's
+    verification pages ask it once per registration)."""
     ref = reader.ref
     rid = m.registration_id
     asked = min(day, ref.horizon)
