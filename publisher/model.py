@@ -13,6 +13,10 @@ from typing import Literal
 
 import msgspec
 
+# The originals of every record whose text needed no cleaning: one object, never changed
+# in place (a merge replaces a record's originals; see publisher.ingest.merge).
+NO_ORIGINAL = msgspec.Raw(b"{}")
+
 
 class Base(msgspec.Struct, forbid_unknown_fields=True, omit_defaults=True, kw_only=True, gc=False):
     """Shared base: unknown keys are errors, defaults are not written.
@@ -173,7 +177,7 @@ class Decision(Base, kw_only=True):
     legal_basis: str | None = None
     remarks: str | None = None
     withheld_fields: list[str] = []
-    original: dict[str, str] = {}
+    original: msgspec.Raw = NO_ORIGINAL  # see originals()
     provenance: list[Provenance] = []
 
 
@@ -194,8 +198,32 @@ class Penalty(Base, kw_only=True):
     publication_date: date | None = None
     facts: str | None = None
     withheld_fields: list[str] = []
-    original: dict[str, str] = {}
+    original: msgspec.Raw = NO_ORIGINAL  # see originals()
     provenance: list[Provenance] = []
+
+
+def originals(record: Decision | Penalty) -> dict[str, str]:
+    """The source's text of each field whose value was cleaned, by field name."""
+    return _decode_original(record.original)
+
+
+def merged_originals(old: msgspec.Raw, new: msgspec.Raw) -> msgspec.Raw:
+    """``old``'s originals with those of ``new``'s fields that ``old`` lacks."""
+    if new is NO_ORIGINAL:
+        return old
+    first = _decode_original(old)
+    extra = {k: t for k, t in _decode_original(new).items() if k not in first}
+    return raw_originals({**first, **extra}) if extra else old
+
+
+def raw_originals(texts: dict[str, str]) -> msgspec.Raw:
+    """A record's originals as held: one JSON object (a dict per record would take
+    about twice the memory at a million decisions), or the shared empty one."""
+    return msgspec.Raw(_encode_original(texts)) if texts else NO_ORIGINAL
+
+
+_encode_original = msgspec.json.Encoder().encode
+_decode_original = msgspec.json.Decoder(dict[str, str]).decode
 
 
 class RowOutcome(Base, kw_only=True):

@@ -32,7 +32,7 @@ from conftest import (
 from publisher.errors import UserError
 from publisher.ingest import IngestResult, ingest
 from publisher.ingest.ledger import Ledger
-from publisher.model import RowOutcome
+from publisher.model import RowOutcome, originals
 
 
 def run(*folders) -> IngestResult:
@@ -297,8 +297,8 @@ def test_full_width_digits_in_codes_and_dates(make_source) -> None:
     assert d.publisher.credit_code == code
     assert d.decision_date == date(2017, 3, 5)
     assert d.media[0].cn_number == "34-0035"
-    assert d.original["credit_code"] == fullwidth(code)
-    assert d.original["decision_date"] == "２０１７年３月５日"
+    assert originals(d)["credit_code"] == fullwidth(code)
+    assert originals(d)["decision_date"] == "２０１７年３月５日"
 
 
 @pytest.mark.parametrize("day", ["2017年2月30日", "2017-02-30", "20170230"])

@@ -13,6 +13,7 @@ from conftest import DECISION_COLUMNS, HEFEI, credit_code, decision, id_number, 
 
 from publisher.ingest import IngestResult, ingest
 from publisher.ingest.ledger import Counts, Ledger
+from publisher.model import originals
 
 ID = id_number("34010419900101123")
 CONTACT = "张三丰"
@@ -193,7 +194,7 @@ def test_records_across_formats(sources: list[Path]) -> None:
     d7 = by_number(result, "皖广登字〔2017〕007号")  # GB18030 file under two title lines
     assert d7.publisher.name == "安徽商报社"
     assert d7.publisher.credit_code == credit_code(7)
-    assert d7.original["credit_code"] == fullwidth(credit_code(7))
+    assert originals(d7)["credit_code"] == fullwidth(credit_code(7))
     assert d7.provenance[0].file == "gb18030.csv"
     assert d7.provenance[0].row == 4
     assert d7.media[0].cn_number == "34-0008"
@@ -206,11 +207,11 @@ def test_records_across_formats(sources: list[Path]) -> None:
 
     d11 = by_number(result, "皖广登字〔2017〕011号")  # XLSX: title row 1, header 2, notes 3
     assert d11.decision_date == date(2017, 4, 1)
-    assert "decision_date" not in d11.original
+    assert "decision_date" not in originals(d11)
     assert (d11.provenance[0].sheet, d11.provenance[0].row) == ("登记信息", 4)
     d12 = by_number(result, "皖广登字〔2017〕012号")
     assert d12.decision_date == date(2017, 3, 5)
-    assert d12.original["decision_date"] == "42799"
+    assert originals(d12)["decision_date"] == "42799"
     assert (d12.publisher.kind, d12.media[0].type) == ("periodical", "periodical")
     assert d12.provenance[0].row == 5
 
@@ -222,7 +223,7 @@ def test_records_across_formats(sources: list[Path]) -> None:
     p1 = by_number(result, "皖市监罚〔2019〕001号")  # JSON records under data.list
     assert p1.kinds == ["fine"]
     assert p1.fine_amount == Decimal("12000.00")
-    assert p1.original["fine_amount"] == "1.2万元"
+    assert originals(p1)["fine_amount"] == "1.2万元"
     assert p1.violation == "unreported_statistics"
     assert (p1.provenance[0].file, p1.provenance[0].row) == ("penalties.json", 1)
     p2 = by_number(result, "皖市监罚〔2019〕002号")
@@ -234,12 +235,12 @@ def test_originals_kept_where_text_was_normalised(sources: list[Path]) -> None:
     result = ingest(sources)
     d1 = by_number(result, "皖广登字〔2017〕001号")
     assert d1.decision_date == date(2017, 3, 5)
-    assert d1.original["decision_date"] == "2017年3月5日"
-    assert d1.original["cn_number"] == "CN 34-0002"
+    assert originals(d1)["decision_date"] == "2017年3月5日"
+    assert originals(d1)["cn_number"] == "CN 34-0002"
     assert d1.media[0].cn_number == "34-0002"
-    assert d1.original["kind"] == "准予登记"
-    assert "publisher_name" not in d1.original  # unchanged text keeps no copy
-    assert "decision_number" not in d1.original
+    assert originals(d1)["kind"] == "准予登记"
+    assert "publisher_name" not in originals(d1)  # unchanged text keeps no copy
+    assert "decision_number" not in originals(d1)
 
 
 def test_province_and_city_exports_merge(sources: list[Path]) -> None:
@@ -251,7 +252,7 @@ def test_province_and_city_exports_merge(sources: list[Path]) -> None:
         ("hefei", "决定.csv", 2),
         ("anhui", "utf8bom.csv", 3),
     ]
-    assert merged.original["decision_number"] == "合广登字[2017]001号"
+    assert originals(merged)["decision_number"] == "合广登字[2017]001号"
     assert len(merged.media) == 1
     (row,) = [r for r in result.ledger.rows if r.outcome == "merged"]
     assert row.record_id == merged.id
@@ -280,7 +281,7 @@ def test_personal_data_withheld_and_reported(sources: list[Path]) -> None:
     d4 = by_number(result, "皖广登字〔2017〕004号")
     assert d4.publisher.address is None
     assert d4.withheld_fields == ["address"]
-    assert "address" not in d4.original
+    assert "address" not in originals(d4)
     d5 = by_number(result, "皖广登字〔2017〕005号")
     assert d5.remarks is None
     assert d5.withheld_fields == ["remarks"]
@@ -369,14 +370,15 @@ def test_defaults_fill_missing_columns(make_source) -> None:
 
 
 def test_shared_empty_containers_stay_empty(sources: list[Path]) -> None:
-    """Records without media, changes or originals share one empty list or dict (memory
-    at a million rows); merging re-exports must replace them, never fill them."""
-    from publisher.ingest.log import NO_ORIGINAL
+    """Records without media, changes or originals share one empty list or originals
+    object (memory at a million rows); merging re-exports must replace them, never fill
+    them."""
     from publisher.ingest.normalise import NONE
+    from publisher.model import NO_ORIGINAL
 
     result = ingest(sources)
     decisions = list(result.decisions.values())
     assert any(d.changes is NONE for d in decisions)
-    assert all(d.original is NO_ORIGINAL for d in decisions if not d.original)
+    assert all(d.original is NO_ORIGINAL for d in decisions if not originals(d))
     assert any(len(d.provenance) > 1 for d in decisions)  # merges happened
-    assert NONE == [] and NO_ORIGINAL == {}
+    assert NONE == [] and bytes(NO_ORIGINAL) == b"{}"

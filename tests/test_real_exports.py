@@ -17,6 +17,7 @@ from conftest import DECISION_COLUMNS, HEFEI, credit_code, decision, id_number
 
 from publisher.ingest import IngestResult, ingest
 from publisher.ingest.personal import id_check_character
+from publisher.model import originals
 from publisher.read.notices import penalty as read_penalty
 from publisher.read.reader import Reader
 from publisher.release.publish import PublishConfig, publish
@@ -111,7 +112,7 @@ def test_a_number_keeps_its_original_text(make_source) -> None:
     src.csv("d.csv", [decision(1, decision_number="皖广登字【２０１７】 第 7 号")])
     (d,) = ingest([src.folder]).decisions.values()
     assert d.decision_number == "皖广登字〔2017〕第7号"
-    assert d.original["decision_number"] == "皖广登字【２０１７】 第 7 号"
+    assert originals(d)["decision_number"] == "皖广登字【２０１７】 第 7 号"
     assert d.id == record_id("D", "340000|皖广登字〔2017〕7号")
 
 
@@ -353,7 +354,7 @@ def test_penalty_kinds_and_amounts_from_the_penalty_text(make_source, tmp_path: 
     got = {p.decision_number: p for p in result.penalties.values()}
     p1, p2 = got["皖市监罚〔2019〕1号"], got["皖市监罚〔2019〕2号"]
     assert (p1.kinds, p1.fine_amount) == (["warning", "fine"], Decimal("15000.00"))
-    assert p1.original["fine_amount"] == "壹万伍仟元整"
+    assert originals(p1)["fine_amount"] == "壹万伍仟元整"
     assert p2.kinds == ["confiscation_of_ad_fees", "fine"]
     assert (p2.fine_amount, p2.confiscation_amount) == (Decimal("15000.00"), Decimal("3000.00"))
     assert got["皖市监罚〔2019〕3号"].kinds == ["warning"]
@@ -478,7 +479,7 @@ def test_amounts_in_every_spelling(make_source, tmp_path: Path, adreg) -> None:
     assert rows_of(result, "p.csv") == [
         (good + 2 + k, "rejected", "bad_amount", "fine_amount") for k in range(len(BAD_AMOUNTS))
     ]
-    fines = {p.original.get("fine_amount"): str(p.fine_amount) for p in result.penalties.values()}
+    fines = {originals(p).get("fine_amount"): str(p.fine_amount) for p in result.penalties.values()}
     assert fines == AMOUNTS
     proc = adreg("ingest", src.folder, "--ledger", tmp_path / "ledger.json", "--quiet")
     assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr

@@ -26,6 +26,7 @@ from stdnum.cn import ric, uscc
 
 from publisher.ingest.config import base_lookups, load_source
 from publisher.ingest.extract import open_table
+from publisher.model import originals
 from publisher.samples.generate import generate
 from publisher.samples.model import Area, Context, Plan, shift_workdays, workday
 from publisher.samples.names import SampleRandom, credit_code, full_width, org_code, uscc_check
@@ -628,7 +629,7 @@ def _assert_wenzhou(result: Any) -> None:
     assert any(d.cancellation_ground for d in decisions)
     assert any(c.old and c.new for d in decisions for c in d.changes)
     penalties = [p for p in result.penalties.values() if p.authority_code == "330300"]
-    assert any("元整" in p.original.get("fine_amount", "") for p in penalties)
+    assert any("元整" in originals(p).get("fine_amount", "") for p in penalties)
     rows = [r for r in ledger.rows if r.source == "wenzhou"]
     assert not [r for r in rows if r.reason == "conflicting_duplicate"]
     (source,) = [s for s in ledger.sources if s.source == "wenzhou"]

@@ -310,3 +310,60 @@ def test_ranking_is_exact_then_prefix_then_inside(conn):
     rows = search(conn, "chongqing", limit=ALL)
     firsts = [r["name"].startswith("重庆") for r in rows]
     assert firsts == sorted(firsts, reverse=True)  # names starting with it before others
+
+
+def test_pinyin_keys_in_the_index_are_each_names_keys(conn):
+    """The build stages each name's keys in bulk (JSON arrays split by SQLite): what lands in
+    ``search_pinyin`` is, row for row, what ``pinyin_keys`` gives for the row's name, and
+    each row's pinyin columns are ``index_pinyin``'s."""
+    from publisher.release.search_index import pinyin_keys
+
+    indexed: dict[int, set[tuple[str, int, str]]] = {}
+    for first, style, key, ref in conn.execute("SELECT first, style, key, ref FROM search_pinyin"):
+        indexed.setdefault(ref, set()).add((key, first, style))
+    rows = conn.execute("SELECT id, name, pinyin, initials FROM search_index").fetchall()
+    assert len(rows) > 100
+    for rid, name, full, initials in rows:
+        assert indexed.get(rid, set()) == set(pinyin_keys(name)), name
+        assert (full, initials) == index_pinyin(name), name
+    assert any(len(keys) > 4 for keys in indexed.values())
+
+
+@pytest.mark.parametrize(
+    ("name", "expected"),
+    [
+        (
+            "湖南卫视",
+            {
+                ("hunanweishi", 1, "p"),
+                ("hnws", 1, "i"),
+                ("nanweishi", 0, "p"),
+                ("nws", 0, "i"),
+                ("weishi", 0, "p"),
+                ("ws", 0, "i"),
+                ("shi", 0, "p"),
+                ("s", 0, "i"),
+            },
+        ),
+        ("CCTV", {("cctv", 1, "p")}),  # full and initials agree: one key
+        (
+            "上海上海",
+            {
+                ("shanghaishanghai", 1, "p"),
+                ("shsh", 1, "i"),
+                ("haishanghai", 0, "p"),
+                ("hsh", 0, "i"),
+                ("shanghai", 0, "p"),
+                ("sh", 0, "i"),
+                ("hai", 0, "p"),
+                ("h", 0, "i"),
+            },
+        ),
+    ],
+)
+def test_pinyin_keys_examples(name, expected):
+    from publisher.release.search_index import pinyin_keys
+
+    keys = list(pinyin_keys(name))
+    assert len(keys) == len(set(keys))
+    assert set(keys) == expected

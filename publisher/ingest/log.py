@@ -23,12 +23,8 @@ from typing import Any
 
 import polars as pl
 
-from ..model import Decision, Penalty
+from ..model import NO_ORIGINAL, Decision, Penalty, raw_originals
 from .columnar import FrameNormaliser, decode_withheld
-
-# The originals of every record whose text needed no cleaning: one dict, never changed in
-# place (a merge replaces a record's originals; see publisher.ingest.run).
-NO_ORIGINAL: dict[str, str] = {}
 
 
 class Chunk:
@@ -108,7 +104,8 @@ class Log:
             del frame, chunk
             for k, row_values in enumerate(zip(*columns, strict=True)):
                 v = dict(zip(names, row_values, strict=True))
-                original = originals[k] or NO_ORIGINAL
+                held = originals[k]
+                original = raw_originals(held) if held else NO_ORIGINAL
                 record = build(
                     rows[k], ids[k], authorities[k], v, original, decode_withheld(withheld[k])
                 )

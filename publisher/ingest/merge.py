@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from ..model import Decision, Penalty
+from ..model import Decision, Penalty, merged_originals
 
 # The fields re-exports must agree on, in the order checked, with the name a conflict reports.
 KEYS: dict[str, tuple[tuple[str, tuple[str, ...]], ...]] = {
@@ -180,8 +180,7 @@ def merge_decision(old: Decision, new: Decision) -> str | None:
     for name in FILL_FIELDS:
         if getattr(old, name) is None:
             setattr(old, name, getattr(new, name))
-    if extra := {k: t for k, t in new.original.items() if k not in old.original}:
-        old.original = {**old.original, **extra}
+    old.original = merged_originals(old.original, new.original)
     old.withheld_fields = sorted(set(old.withheld_fields) | set(new.withheld_fields))
     # A row listing several media is read as one row per medium: one provenance.
     old.provenance.extend(p for p in new.provenance if p != old.provenance[-1])
@@ -196,8 +195,7 @@ def merge_penalty(old: Penalty, new: Penalty) -> str | None:
         return "party_credit_code"
     if old.fine_amount != new.fine_amount:
         return "fine_amount"
-    if extra := {k: t for k, t in new.original.items() if k not in old.original}:
-        old.original = {**old.original, **extra}
+    old.original = merged_originals(old.original, new.original)
     old.withheld_fields = sorted(set(old.withheld_fields) | set(new.withheld_fields))
     old.provenance.extend(new.provenance)
     return None

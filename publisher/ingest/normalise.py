@@ -16,6 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
+import msgspec
 from msgspec.structs import replace
 
 from ..model import Authority, Change, Decision, Medium, Penalty, Provenance, Publisher
@@ -267,7 +268,7 @@ class FileNormaliser:
         rid: str,
         authority: str,
         v: dict[str, Any],
-        original: dict[str, str],
+        original: msgspec.Raw,
         withheld: tuple[tuple[str, str], ...],
     ) -> Decision:
         """The record of an accepted row (the rules were applied by the columnar normaliser)."""
@@ -339,7 +340,7 @@ class FileNormaliser:
         rid: str,
         authority: str,
         v: dict[str, Any],
-        original: dict[str, str],
+        original: msgspec.Raw,
         withheld: tuple[tuple[str, str], ...],
     ) -> Penalty:
         """The record of an accepted row (the rules were applied by the columnar normaliser)."""

@@ -20,7 +20,7 @@ from ..derive.compliance import decision_timing, penalty_timing
 from ..derive.notices import build_notices
 from ..ingest import IngestResult
 from ..law import PublicityRule, publicity
-from ..model import Authority, Decision, Penalty, Provenance
+from ..model import NO_ORIGINAL, Authority, Decision, Penalty, Provenance
 from .tables import (
     AnomalyRow,
     AuthorityNameRow,
@@ -57,8 +57,9 @@ def sources_text(provenance: Iterable[Provenance]) -> str:
     return "; ".join(parts)
 
 
-def original_text(original: dict[str, str]) -> str | None:
-    return msgspec.json.encode(original).decode() if original else None
+def original_text(original: msgspec.Raw) -> str | None:
+    """The originals as published: a JSON object, or nothing when no text was cleaned."""
+    return None if original is NO_ORIGINAL else bytes(original).decode()
 
 
 def _publishers(decisions: list[Decision]) -> list[Row]:

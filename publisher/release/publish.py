@@ -288,7 +288,7 @@ def _database_and_diff(
     try:
         say("database")
         db_path = build / f"{config.name}.db"
-        build_database(package, db_path)
+        build_database(package, db_path, keys_checked=True)  # by CheckedStream
         write_datasette_config(build, package, db_path)
     except BaseException:
         excel.kill()

@@ -23,6 +23,7 @@ from typing import Any
 from ..read.search import NOT_ALNUM as _NOT_ALNUM
 from ..read.search import index_chars
 
+SORT_THREADS = 2  # SQLite's sorter helpers when copying the pinyin keys in order
 _CACHE_MAX = 20_000  # words and runs of Chinese cached: names share place names and suffixes
 
 
@@ -121,16 +122,39 @@ def pinyin_keys(name: str) -> Iterator[tuple[str, int, str]]:
     """(key, first, style) for a name: its pinyin from the start of every syllable, full
     (style ``p``) and initials (``i``); ``first`` is 1 for the whole name. A prefix search
     on these keys finds a word typed from inside a name (jiaotong → 合肥交通广播)."""
-    syl = syllables(name)
-    seen = set()
-    for k in range(len(syl)):
-        for style, key in (
-            ("p", "".join(f for f, _ in syl[k:])),
-            ("i", "".join(i for _, i in syl[k:])),
-        ):
-            if key and (key, k == 0) not in seen:
-                seen.add((key, k == 0))
-                yield key, int(k == 0), style
+    whole, inside = _keys(syllables(name))
+    for key, style in whole:
+        yield key, 1, style
+    for key, style in inside:
+        yield key, 0, style
+
+
+Keys = tuple[tuple[tuple[str, str], ...], tuple[tuple[str, str], ...]]
+
+
+def _keys(syl: Syllables) -> Keys:
+    """The (key, style) pairs of a name's syllables, from its first syllable (whole) and
+    from each later one (inside); a key is kept once per position class, the full pinyin
+    before the initials (``CCTV`` has one key, ``p``, where full and initials agree)."""
+    fulls, firsts = [""], [""]  # suffixes built from the end: one concatenation each
+    for full, first in reversed(syl):
+        fulls.append(full + fulls[-1])
+        firsts.append(first + firsts[-1])
+    n = len(syl)
+    whole: list[tuple[str, str]] = []
+    if n:
+        if fulls[n]:
+            whole.append((fulls[n], "p"))
+        if firsts[n] and firsts[n] != fulls[n]:
+            whole.append((firsts[n], "i"))
+    inside: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for k in range(n - 1, 0, -1):  # suffix from syllable n - k, in syllable order
+        for key, style in ((fulls[k], "p"), (firsts[k], "i")):
+            if key and key not in seen:
+                seen.add(key)
+                inside.append((key, style))
+    return tuple(whole), tuple(inside)
 
 
 SEARCH_SCHEMA = """
@@ -220,23 +244,30 @@ def build_search_index(conn: sqlite3.Connection) -> int:
             f"SELECT {_COLUMNS} FROM ({' UNION ALL '.join(selects)})"
             " ORDER BY length(name), name, kind, ref, field"
         )
-        cur = conn.executemany(
-            "INSERT INTO search_index (kind, ref, field, name, label, pinyin, initials,"
-            " credit_code, cn_number, issn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            _with_pinyin(source),
-        )
-        count = cur.rowcount
-        # Staged unsorted, then copied in key order: the table is its own index (WITHOUT
-        # ROWID), filled as one sorted run by SQLite's external sorter, in bounded memory.
-        conn.execute("CREATE TEMP TABLE pinyin_stage (first, style, key, ref)")
-        names = conn.execute("SELECT id, name FROM search_index ORDER BY name")
-        conn.executemany(
-            "INSERT INTO pinyin_stage (key, first, style, ref) VALUES (?, ?, ?, ?)",
-            _pinyin_rows(names),
-        )
+        # Each distinct name's syllables once: its row's pinyin, and its keys staged as
+        # JSON arrays (one stage row per name row, split by json_each in SQLite), then
+        # copied in key order: search_pinyin is its own index (WITHOUT ROWID), filled as
+        # one sorted run by SQLite's external sorter, in bounded memory.
+        conn.execute("CREATE TEMP TABLE pinyin_stage (ref, p1, i1, inside_p, inside_i)")
+        for rows, staged in _batches(source):
+            conn.executemany(
+                "INSERT INTO search_index (id, kind, ref, field, name, label, pinyin, initials,"
+                " credit_code, cn_number, issn) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                rows,
+            )
+            conn.executemany("INSERT INTO pinyin_stage VALUES (?, ?, ?, ?, ?)", staged)
+            count += len(rows)
+        conn.execute(f"PRAGMA threads = {SORT_THREADS}")
         conn.execute(
-            "INSERT OR IGNORE INTO search_pinyin SELECT first, style, key, ref FROM pinyin_stage"
-            " ORDER BY first, style, key, ref"
+            "INSERT OR IGNORE INTO search_pinyin SELECT first, style, key, ref FROM ("
+            " SELECT 1 AS first, 'p' AS style, p1 AS key, ref FROM pinyin_stage"
+            " WHERE p1 IS NOT NULL"
+            " UNION ALL SELECT 1, 'i', i1, ref FROM pinyin_stage WHERE i1 IS NOT NULL"
+            " UNION ALL SELECT 0, 'p', j.value, s.ref"
+            " FROM pinyin_stage AS s, json_each(s.inside_p) AS j"
+            " UNION ALL SELECT 0, 'i', j.value, s.ref"
+            " FROM pinyin_stage AS s, json_each(s.inside_i) AS j"
+            ") ORDER BY first, style, key, ref"
         )
         conn.execute("DROP TABLE pinyin_stage")
     conn.execute("INSERT INTO search_fts (search_fts) VALUES ('rebuild')")
@@ -255,19 +286,41 @@ def _script(conn: sqlite3.Connection, sql: str) -> None:
             conn.execute(statement)
 
 
-def _pinyin_rows(rows: Iterable[tuple[int, str]]) -> Iterator[tuple[str, int, str, int]]:
+_BATCH = 20_000  # name rows inserted per executemany
+
+
+def _batches(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[list[Any], list[Any]]]:
+    """``search_index`` rows (ids from 1, in the order given) with their pinyin, and the
+    pinyin stage rows of the same ids, a batch at a time."""
     last: str | None = None
-    keys: tuple[tuple[str, int, str], ...] = ()
-    for ref, name in rows:
+    whole: dict[str, str] = {}
+    py = ("", "")
+    staged_keys: tuple[Any, Any, str, str] = (None, None, "[]", "[]")
+    out: list[Any] = []
+    staged: list[Any] = []
+    for ref, (kind, obj, field, name, label, credit, cn, issn) in enumerate(rows, 1):
         if name != last:  # rows come sorted by name: equal names are neighbours
-            last, keys = name, tuple(pinyin_keys(name))
-        for key, first, style in keys:
-            yield key, first, style, ref
+            last = name
+            syl = syllables(name)
+            py = "".join(f for f, _ in syl), "".join(i for _, i in syl)
+            first_keys, inside = _keys(syl)
+            whole = {style: key for key, style in first_keys}
+            staged_keys = (
+                whole.get("p"),
+                whole.get("i"),
+                _json_list([key for key, style in inside if style == "p"]),
+                _json_list([key for key, style in inside if style == "i"]),
+            )
+        out.append((ref, kind, obj, field, name, label, py[0], py[1], credit, cn, issn))
+        staged.append((ref, *staged_keys))
+        if len(out) >= _BATCH:
+            yield out, staged
+            out, staged = [], []
+    if out:
+        yield out, staged
 
 
-def _with_pinyin(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    last, py = None, ("", "")
-    for kind, ref, field, name, label, credit, cn, issn in rows:
-        if name != last:  # rows come sorted by name: equal names are neighbours
-            last, py = name, index_pinyin(name)
-        yield kind, ref, field, name, label, py[0], py[1], credit, cn, issn
+def _json_list(keys: list[str]) -> str:
+    """A JSON array of keys: letters and digits only (``NOT_ALNUM`` removed the rest), so
+    no character needs escaping."""
+    return '["' + '","'.join(keys) + '"]' if keys else "[]"
