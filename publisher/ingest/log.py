@@ -24,6 +24,7 @@ from typing import Any
 import polars as pl
 
 from ..model import NO_ORIGINAL, Decision, Penalty, raw_originals
+from ..runtime import paused_gc
 from .columnar import FrameNormaliser, decode_withheld
 
 
@@ -65,53 +66,54 @@ class Log:
 
     def records(self, kind: str, merge: Callable[[Any, Any], str | None]) -> dict[str, Any]:
         """Every record of ``kind``, merged by id; the frames are released as they are read."""
-        store: dict[str, Any] = {}
-        shared: dict[Any, Any] = {}
-        chunks = self.chunks[kind]
-        while chunks:
-            chunk = chunks.pop(0)
-            norm = chunk.norm
-            frame = pl.read_ipc(chunk.path)
-            chunk.path.unlink()
-            build: Callable[..., Decision | Penalty] = (
-                norm.decision if kind == "decisions" else norm.penalty
-            )
-            names = [n for n in norm.names if n in frame.columns]
-            share = shared.setdefault  # one object per distinct value, across chunks
-            columns = [
-                frame[name].to_list()
-                if norm.fields[name].parser == "multi_lookup"  # lists: each record its own
-                else [v if v is None else share(v, v) for v in frame[name].to_list()]
-                for name in names
-            ]
-            originals: list[dict[str, str] | None] = [None] * frame.height
-            for column in frame.columns:
-                if not column.startswith("o."):
-                    continue
-                texts = frame[column]
-                present = texts.is_not_null()
-                for k, text in zip(
-                    present.arg_true().to_list(), texts.filter(present).to_list(), strict=True
-                ):
-                    held = originals[k]
-                    if held is None:
-                        held = originals[k] = {}
-                    held[column[2:]] = share(text, text)
-            rows = frame["row"].to_list()
-            ids = frame["id"].to_list()
-            authorities = [share(a, a) for a in frame["authority_code"].to_list()]
-            withheld = frame["_withheld"].to_list()
-            del frame, chunk
-            for k, row_values in enumerate(zip(*columns, strict=True)):
-                v = dict(zip(names, row_values, strict=True))
-                held = originals[k]
-                original = raw_originals(held) if held else NO_ORIGINAL
-                record = build(
-                    rows[k], ids[k], authorities[k], v, original, decode_withheld(withheld[k])
+        with paused_gc():  # a million records and no cycles (see paused_gc)
+            store: dict[str, Any] = {}
+            shared: dict[Any, Any] = {}
+            chunks = self.chunks[kind]
+            while chunks:
+                chunk = chunks.pop(0)
+                norm = chunk.norm
+                frame = pl.read_ipc(chunk.path)
+                chunk.path.unlink()
+                build: Callable[..., Decision | Penalty] = (
+                    norm.decision if kind == "decisions" else norm.penalty
                 )
-                old = store.get(ids[k])
-                if old is None:
-                    store[ids[k]] = record
-                else:
-                    merge(old, record)
-        return store
+                names = [n for n in norm.names if n in frame.columns]
+                share = shared.setdefault  # one object per distinct value, across chunks
+                columns = [
+                    frame[name].to_list()
+                    if norm.fields[name].parser == "multi_lookup"  # lists: each record its own
+                    else [v if v is None else share(v, v) for v in frame[name].to_list()]
+                    for name in names
+                ]
+                originals: list[dict[str, str] | None] = [None] * frame.height
+                for column in frame.columns:
+                    if not column.startswith("o."):
+                        continue
+                    texts = frame[column]
+                    present = texts.is_not_null()
+                    for k, text in zip(
+                        present.arg_true().to_list(), texts.filter(present).to_list(), strict=True
+                    ):
+                        held = originals[k]
+                        if held is None:
+                            held = originals[k] = {}
+                        held[column[2:]] = share(text, text)
+                rows = frame["row"].to_list()
+                ids = frame["id"].to_list()
+                authorities = [share(a, a) for a in frame["authority_code"].to_list()]
+                withheld = frame["_withheld"].to_list()
+                del frame, chunk
+                for k, row_values in enumerate(zip(*columns, strict=True)):
+                    v = dict(zip(names, row_values, strict=True))
+                    held = originals[k]
+                    original = raw_originals(held) if held else NO_ORIGINAL
+                    record = build(
+                        rows[k], ids[k], authorities[k], v, original, decode_withheld(withheld[k])
+                    )
+                    old = store.get(ids[k])
+                    if old is None:
+                        store[ids[k]] = record
+                    else:
+                        merge(old, record)
+            return store

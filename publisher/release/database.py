@@ -23,6 +23,7 @@ from sqlite_utils import Database
 
 from ..read.notices import NOTICE_SUMMARY
 from ..read.queries import VIEWS
+from ..runtime import paused_gc
 from .load import PackageError, Resource, load_tables, read_package
 from .search_index import build_search_index
 
@@ -194,13 +195,13 @@ def build_database(
             for pragma in ("journal_mode=OFF", "synchronous=OFF", f"cache_size=-{BUILD_CACHE_KIB}"):
                 db.execute(f"PRAGMA {pragma}")
             t = time.perf_counter()
-            with transaction(db):
+            with paused_gc(), transaction(db):  # millions of row tuples, no cycles
                 loaded = load_tables(db, resources, Path(package_dir))
             t = lap("load", t)
             with transaction(db):
                 indexes = create_indexes(db)
             t = lap("indexes", t)
-            with transaction(db):
+            with paused_gc(), transaction(db):
                 search_rows = build_search_index(db.conn)
             t = lap("search", t)
             with transaction(db):
