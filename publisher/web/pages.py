@@ -196,12 +196,12 @@ def notices_home(
     )
 
 
-def entity_pages(reader: Reader, part: int = 0, parts: int = 1) -> Iterator[Page]:
+def entity_pages(reader: Reader, ids: list[str] | None = None) -> Iterator[Page]:
     """A page per registrant (status on the horizon, each registration's timeline and
     decisions, penalties in publicity), per medium, and a verification page per medium,
-    for the registrants ``part`` of ``parts`` (by position). Each registration is read once."""
+    for the registrants ``ids`` (default: all). Each registration is read once."""
     ref = reader.ref
-    for pid in catalog.publisher_ids(reader)[part::parts]:
+    for pid in catalog.publisher_ids(reader) if ids is None else ids:
         p = e.publisher(reader, pid)
         if p is None:
             continue
