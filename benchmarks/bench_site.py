@@ -13,8 +13,12 @@ A ``adreg build-site R1 --out <dir>``: the whole site of release 1 (every page, 
   downloads, feed, sitemap, search index), from its SQLite file through the read side;
 B a bare Jinja2 loop rendering the same templates with the same contexts (captured once
   from A's page calls, pickled) and writing each page: only render + write is timed;
-C our notice pages alone for the first ``--hugo-pages`` notices (read, render, hash, write);
-D ``hugo`` (Debian's) building the same notices as Markdown with a like layout.
+C our notice pages alone for the first ``--hugo-pages`` notices, made by the builder's own
+  function (``publisher.web.build.notice_pages``: read through the read side, render,
+  hash, write) with its parallelism: two processes, as in a full build, so ours uses both
+  cores as Hugo does;
+D ``hugo`` (Debian's) building the same notices as Markdown with a like layout (Hugo uses
+  every core).
 
 Then once: E ``adreg build-site R2 --out <dir2> --previous <A's dir>`` (after 100 new
 decisions: only changed pages are rendered, the rest hard-linked); F the search index
@@ -79,21 +83,10 @@ print(made, spent)
 
 OURS_NOTICES = """
 import sys, time
-from itertools import islice
 from pathlib import Path
-from publisher.read import catalog
-from publisher.read.reader import Reader
-from publisher.web import pages
-from publisher.web.templates import fingerprint
-from publisher.web.writer import Writer
+from publisher.web.build import notice_pages
 t0 = time.perf_counter()
-reader = Reader(Path(sys.argv[1]))
-by_code = {a.division_code: a for a in catalog.authorities(reader)}
-w = Writer(Path(sys.argv[2]), fingerprint(), reader.ref.version)
-n = 0
-for notice in islice(catalog.all_notices(reader), int(sys.argv[3])):
-    w.page(*pages.notice_page(notice, by_code.get(notice.authority_code)))
-    n += 1
+n = notice_pages(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))
 print(n, time.perf_counter() - t0)
 """
 
@@ -264,6 +257,7 @@ def main() -> None:
             f"({m['pages'] / m['wall']:,.0f} pages/s)"
         )
         shutil.rmtree(out_c)
+        (base / f"c{rnd}.json").unlink(missing_ok=True)
         out_d = base / f"d{rnd}"
         m = measured([hugo, "--quiet", "-s", str(hugo_dir), "-d", str(out_d)], root)
         m["pages"] = sum(1 for _ in out_d.rglob("*.html"))

@@ -8,7 +8,7 @@ from contextlib import contextmanager
 from datetime import date
 from functools import wraps
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
 from rich.console import Console
@@ -17,9 +17,10 @@ from rich.table import Table
 
 from .errors import UserError
 from .faults import write_fault
-from .ingest import IngestResult, ingest
-from .ingest.ledger import Ledger
-from .ingest.limits import shown
+
+if TYPE_CHECKING:  # ingest (polars) is imported by the commands that ingest, when they run
+    from .ingest import IngestResult
+    from .ingest.ledger import Ledger
 
 F = TypeVar("F", bound=Callable[..., Any])
 err = Console(stderr=True)
@@ -39,6 +40,8 @@ def user_errors(fn: F) -> F:
             cause = write_fault(exc)  # a full disk or a read-only folder, seen by no step
             if cause is None:
                 raise
+            from .ingest.limits import shown
+
             click.echo(f"adreg: error: cannot write: {cause} ({shown(str(exc), 160)})", err=True)
             sys.exit(2)
         except KeyboardInterrupt:
@@ -110,6 +113,8 @@ def reasons_table(ledger: Ledger) -> Table:
 def run_ingest(sources: tuple[Path, ...], quiet: bool) -> IngestResult:
     if not sources:
         raise UserError("give at least one source folder")
+    from .ingest import ingest
+
     with progress_bar(not quiet and err.is_terminal) as update:
         return ingest(sources, progress=update)
 

@@ -77,3 +77,40 @@ def test_publisher_medium_and_release(sample_release: Path) -> None:
     assert any(f.path.endswith(".db") and f.sha256 == reader.ref.sha256 for f in files.files)
     hits = entities.find(reader, m.name[:2])
     assert m.id in [h.id for h in hits] or len(hits) == 20
+
+
+def test_the_sites_bulk_notices_are_notice_answers(generated_release: Path) -> None:
+    """catalog's bulk read gives each notice exactly as ``notice`` answers it, in
+    publication order, whatever the batch; unknown ids are left out."""
+    from publisher.read import catalog
+
+    reader = Reader(generated_release)
+    ids = catalog.notice_ids(reader)
+    count = reader.one("SELECT count(*) AS n FROM notices")
+    assert count is not None and len(ids) == len(set(ids)) == count["n"] > 100
+    one_by_one = [notices.notice(reader, i) for i in ids]
+    assert list(catalog.all_notices(reader, batch=7)) == one_by_one
+    assert list(catalog.all_notices(reader)) == one_by_one
+    some = ids[40:60]
+    assert catalog.notices_of(reader, [*reversed(some), "no-such-id"]) == one_by_one[40:60]
+    assert catalog.notices_of(reader, []) == []
+    assert any(n is not None and len(n.decisions) > 1 for n in one_by_one)
+
+
+def test_registrations_in_bulk_are_the_registration_answers(generated_release: Path) -> None:
+    """registrations_of (the site reads a batch of registrants' registrations at once) is
+    registration() for each id."""
+    reader = Reader(generated_release)
+    ids = [r[0] for r in reader.conn.execute("SELECT id FROM registrations ORDER BY id")]
+    one_by_one = {i: entities.registration(reader, i) for i in ids}
+    for start in range(0, len(ids), 37):
+        chunk = ids[start : start + 37]
+        assert entities.registrations_of(reader, [*reversed(chunk), "no-such-id"]) == {
+            i: one_by_one[i] for i in chunk
+        }
+    assert entities.registrations_of(reader, []) == {}
+    regs = [r for r in one_by_one.values() if r is not None]
+    assert len(regs) == len(ids) > 100
+    assert any(r.penalties for r in regs) and any(len(r.media) > 1 for r in regs)
+    assert any(len(r.details) > 1 for r in regs)
+    assert any(d.changes for r in regs for d in r.decisions)

@@ -52,6 +52,7 @@ def questions(reader: Reader, pick: list[sqlite3.Row], former: list[sqlite3.Row]
     verify(reader, pick[0][0], date(2024, 1, 1))
     rid = pick[0][10]
     entities.registration(reader, rid)
+    entities.registrations_of(reader, [r[10] for r in pick[:40]])
     for status in ("valid", "expired", "not_registered"):
         entities.registrations(reader, status=status, on=day)
     entities.registrations(reader, authority="340100", medium_type="newspaper", after=rid)

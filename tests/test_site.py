@@ -405,3 +405,23 @@ def test_rebuild_after_a_new_decision_rewrites_only_what_changed(
         assert len(old_pages) == 5 and not old_pages & changed
     assert {"dictionary/index.html", "method/index.html"}.isdisjoint(changed)
     assert {p for p in new if p.startswith("verify/")} <= changed
+
+
+def test_one_process_and_two_make_the_same_site(sample_release: Path, tmp_path: Path) -> None:
+    """The notice, registrant, medium and verification pages shared between two processes
+    (jobs=2, as publish builds) are the pages one process makes, path for path, byte for
+    byte; the notice pages alone are the same pages too."""
+    from publisher.web.build import build_site, notice_pages
+
+    release = (sample_release / "current").resolve()
+    one = build_site(release, tmp_path / "one", jobs=1)
+    two = build_site(release, tmp_path / "two", jobs=2)
+    a = json.loads((tmp_path / "one.json").read_text())["pages"]
+    b = json.loads((tmp_path / "two.json").read_text())["pages"]
+    assert a == b and one.pages == two.pages == len(a)
+    assert one.written == two.written
+    made = {p for p in a if p.startswith("notices/") and p != "notices/index.html"}
+    assert notice_pages(release, tmp_path / "notices", jobs=2) == len(made) > 1
+    c = json.loads((tmp_path / "notices.json").read_text())["pages"]
+    assert c.keys() == made and all(c[p] == a[p] for p in made)
+    assert notice_pages(release, tmp_path / "three", count=3) == 3

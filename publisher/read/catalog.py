@@ -166,26 +166,38 @@ def notice_index(reader: Reader) -> Iterator[IndexedNotice]:
         yield IndexedNotice(notice=notice_summary(row), kinds=sorted(kinds), names=names)
 
 
-def all_notices(reader: Reader, batch: int = BATCH) -> Iterator[a.Notice]:
-    """Every notice with its decisions, as :func:`publisher.read.notices.notice` answers it,
-    read in batches (three statements per batch, not three per notice); only the ids are
-    held for all notices, their bodies a batch at a time."""
-    ids = [
+def notice_ids(reader: Reader) -> list[str]:
+    """Every notice's id in publication order (date, then id)."""
+    return [
         r[0] for r in reader.conn.execute("SELECT id FROM notices ORDER BY publication_date, id")
     ]
+
+
+def notices_of(reader: Reader, ids: list[str]) -> list[a.Notice]:
+    """The notices ``ids`` with their decisions, each as :func:`publisher.read.notices.notice`
+    answers it, in three statements for all of them (not three a notice); in publication
+    order (date, then id). An unknown id is left out, as ``notice`` answers None for it."""
+    if not ids:
+        return []
+    marks = ", ".join("?" * len(ids))
+    by_notice: dict[str, list[a.Decision]] = {}
+    for d in decision_rows(
+        reader, f"notice_id IN ({marks}) ORDER BY notice_id, decision_number, id", ids
+    ):
+        by_notice.setdefault(d.notice_id or "", []).append(d)
+    rows = reader.all(
+        f"SELECT * FROM notices WHERE id IN ({marks}) ORDER BY publication_date, id", ids
+    )
+    return [notice_with(r, by_notice.get(r["id"], [])) for r in rows]
+
+
+def all_notices(reader: Reader, batch: int = BATCH) -> Iterator[a.Notice]:
+    """Every notice with its decisions, as :func:`publisher.read.notices.notice` answers it,
+    read in batches (:func:`notices_of`); only the ids are held for all notices, their
+    bodies a batch at a time."""
+    ids = notice_ids(reader)
     for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        marks = ", ".join("?" * len(chunk))
-        by_notice: dict[str, list[a.Decision]] = {}
-        for d in decision_rows(
-            reader, f"notice_id IN ({marks}) ORDER BY notice_id, decision_number, id", chunk
-        ):
-            by_notice.setdefault(d.notice_id or "", []).append(d)
-        rows = reader.all(
-            f"SELECT * FROM notices WHERE id IN ({marks}) ORDER BY publication_date, id", chunk
-        )
-        for r in rows:
-            yield notice_with(r, by_notice.get(r["id"], []))
+        yield from notices_of(reader, ids[start : start + batch])
 
 
 def publisher_ids(reader: Reader) -> list[str]:

@@ -14,9 +14,9 @@ from ..vocabulary import zh
 from . import answers as a
 from .reader import Reader
 from .registration import (
-    authority_on,
+    authority_named,
     penalties_of,
-    registrant_on,
+    registrant_from,
     status_period,
 )
 from .search import search
@@ -64,7 +64,8 @@ def _summary(reader: Reader, row: dict[str, Any], on: date | None = None) -> a.R
     )
 
 
-_REGISTRATION = """SELECT r.*, p.name AS publisher_name, a.name AS authority_name
+_REGISTRATION = """SELECT r.*, p.name AS publisher_name, a.name AS authority_name,
+a.level AS authority_level
 FROM registrations AS r
 JOIN publishers AS p ON p.id = r.publisher_id
 JOIN authorities AS a ON a.division_code = r.authority_code"""
@@ -179,71 +180,108 @@ def decision_rows(reader: Reader, where: str, params: Any) -> list[a.Decision]:
 
 def registration(reader: Reader, registration_id: str) -> a.Registration | None:
     """A registration's whole history; None if the release has no such registration."""
-    row = reader.one(_REGISTRATION + " WHERE r.id = ?", [registration_id])
-    if row is None:
-        return None
+    return registrations_of(reader, [registration_id]).get(registration_id)
+
+
+def registrations_of(reader: Reader, ids: list[str]) -> dict[str, a.Registration]:
+    """:func:`registration` for each of ``ids`` (unknown ids left out), a dozen statements
+    for all of them: the one definition of a registration's answer, one or many."""
+    if not ids:
+        return {}
+    marks = ", ".join("?" * len(ids))
+    regs = reader.all(_REGISTRATION + f" WHERE r.id IN ({marks}) ORDER BY r.id", ids)
+    if not regs:
+        return {}
+    ids = [r["id"] for r in regs]
+    marks = ", ".join("?" * len(ids))
     horizon = reader.ref.horizon
-    periods = [
-        a.Period(
-            status=p["status"],
-            status_zh=p["status_zh"] or p["status"],
-            valid_from=date.fromisoformat(p["valid_from"]),
-            valid_to=date.fromisoformat(p["valid_to"]),
-            decision_id=p["decision_id"],
+    periods: dict[str, list[a.Period]] = {}
+    for p in reader.rows(
+        "SELECT s.*, v.zh AS status_zh FROM status_periods s LEFT JOIN vocabulary v"
+        f" ON v.list = 'status' AND v.code = s.status WHERE s.registration_id IN ({marks})"
+        " ORDER BY s.registration_id, s.valid_from",
+        ids,
+    ):
+        periods.setdefault(p["registration_id"], []).append(
+            a.Period(
+                status=p["status"],
+                status_zh=p["status_zh"] or p["status"],
+                valid_from=date.fromisoformat(p["valid_from"]),
+                valid_to=date.fromisoformat(p["valid_to"]),
+                decision_id=p["decision_id"],
+            )
         )
+    details: dict[str, list[dict[str, Any]]] = {}
+    for d in reader.all(
+        f"SELECT * FROM registration_details WHERE registration_id IN ({marks})"
+        " ORDER BY registration_id, valid_from",
+        ids,
+    ):
+        details.setdefault(d["registration_id"], []).append(d)
+    owners = sorted({r["publisher_id"] for r in regs})
+    people = {
+        p["id"]: p
         for p in reader.rows(
-            "SELECT s.*, v.zh AS status_zh FROM status_periods s LEFT JOIN vocabulary v"
-            " ON v.list = 'status' AND v.code = s.status WHERE s.registration_id = ?"
-            " ORDER BY s.valid_from",
-            [registration_id],
+            f"SELECT * FROM publishers WHERE id IN ({', '.join('?' * len(owners))})", owners
         )
-    ]
-    rows = reader.all(
-        "SELECT * FROM registration_details WHERE registration_id = ? ORDER BY valid_from",
-        [registration_id],
-    )
-    details = [
-        a.DetailPeriod(
-            valid_from=date.fromisoformat(d["valid_from"]),
-            valid_to=_d(d["valid_to"]),
-            decision_id=d["decision_id"],
-            publisher_name=d["publisher_name"],
-            media_names=[n for n in (d["media_names"] or "").split("、") if n],
-            legal_representative=d["legal_representative"],
-            address=d["address"],
-            sponsor_name=d["sponsor_name"],
-            licence_valid_from=_d(d["licence_valid_from"]),
-            licence_valid_to=_d(d["licence_valid_to"]),
+    }
+    media: dict[str, list[a.Medium]] = {}
+    for m in medium_rows(
+        reader, f"registration_id IN ({marks}) ORDER BY registration_id, name", ids
+    ):
+        media.setdefault(m.registration_id, []).append(m)
+    decisions: dict[str, list[a.Decision]] = {}
+    for dec in decision_rows(
+        reader, f"registration_id IN ({marks}) ORDER BY registration_id, decision_date, id", ids
+    ):
+        decisions.setdefault(dec.registration_id or "", []).append(dec)
+    penalties = {o: penalties_of(reader, o) for o in owners}
+    authorities: dict[str, a.AuthorityRef] = {}
+    out = {}
+    for row in regs:
+        rid, code = row["id"], row["authority_code"]
+        if code not in authorities:
+            authorities[code] = authority_named(
+                reader, code, row["authority_name"], row["authority_level"], horizon
+            )
+        mine = details.get(rid, [])
+        now = [p for p in periods.get(rid, []) if p.valid_from <= horizon <= p.valid_to]
+        out[rid] = a.Registration(
+            id=rid,
+            registration_number=row["registration_number"],
+            granted_on=_d(row["granted_on"]),
+            grant_decision_id=row["grant_decision_id"],
+            ended_on=_d(row["ended_on"]),
+            end_kind=row["end_kind"],
+            end_decision_id=row["end_decision_id"],
+            status=a.StatusNow(status=now[-1].status, status_zh=now[-1].status_zh, on=horizon)
+            if now  # as status_period
+            else a.StatusNow(
+                status="not_registered", status_zh=zh("verdict", "not_registered"), on=horizon
+            ),
+            authority=authorities[code],
+            registrant=registrant_from(people[row["publisher_id"]], mine[-1] if mine else None),
+            media=media.get(rid, []),
+            periods=periods.get(rid, []),
+            details=[_detail(d) for d in mine],
+            decisions=decisions.get(rid, []),
+            penalties=penalties[row["publisher_id"]],
         )
-        for d in rows
-    ]
-    last = rows[-1] if rows else None
-    now = [p for p in periods if p.valid_from <= horizon <= p.valid_to]  # as status_period
-    status = (
-        a.StatusNow(status=now[-1].status, status_zh=now[-1].status_zh, on=horizon)
-        if now
-        else a.StatusNow(
-            status="not_registered", status_zh=zh("verdict", "not_registered"), on=horizon
-        )
-    )
-    return a.Registration(
-        id=row["id"],
-        registration_number=row["registration_number"],
-        granted_on=_d(row["granted_on"]),
-        grant_decision_id=row["grant_decision_id"],
-        ended_on=_d(row["ended_on"]),
-        end_kind=row["end_kind"],
-        end_decision_id=row["end_decision_id"],
-        status=status,
-        authority=authority_on(reader, registration_id, horizon),
-        registrant=registrant_on(reader, registration_id, last),
-        media=medium_rows(reader, "registration_id = ? ORDER BY name", [registration_id]),
-        periods=periods,
-        details=details,
-        decisions=decision_rows(
-            reader, "registration_id = ? ORDER BY decision_date, id", [registration_id]
-        ),
-        penalties=penalties_of(reader, row["publisher_id"]),
+    return out
+
+
+def _detail(d: dict[str, Any]) -> a.DetailPeriod:
+    return a.DetailPeriod(
+        valid_from=date.fromisoformat(d["valid_from"]),
+        valid_to=_d(d["valid_to"]),
+        decision_id=d["decision_id"],
+        publisher_name=d["publisher_name"],
+        media_names=[n for n in (d["media_names"] or "").split("、") if n],
+        legal_representative=d["legal_representative"],
+        address=d["address"],
+        sponsor_name=d["sponsor_name"],
+        licence_valid_from=_d(d["licence_valid_from"]),
+        licence_valid_to=_d(d["licence_valid_to"]),
     )
 
 

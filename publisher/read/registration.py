@@ -77,6 +77,11 @@ def registrant_on(
         [registration_id],
     )
     assert p is not None
+    return registrant_from(p, details)
+
+
+def registrant_from(p: Any, details: dict[str, Any] | None) -> a.Registrant:
+    """The registrant from its ``publishers`` row and its details on the date."""
     d = details or {}
     name = d.get("publisher_name") or p["name"]
     return a.Registrant(
@@ -100,17 +105,18 @@ def authority_on(reader: Reader, registration_id: str, day: date) -> a.Authority
         [registration_id],
     )
     assert row is not None
+    return authority_named(reader, row["division_code"], row["name"], row["level"], day)
+
+
+def authority_named(reader: Reader, code: str, name: str, level: str, day: date) -> a.AuthorityRef:
+    """The authority ``code`` (its current ``name``, its ``level``) by its name on ``day``."""
     dated = reader.one(
         "SELECT name FROM authority_names WHERE division_code = :code"
         " AND (valid_from IS NULL OR valid_from <= :day) AND (valid_to IS NULL OR valid_to >= :day)"
         " LIMIT 1",
-        {"code": row["division_code"], "day": day.isoformat()},
+        {"code": code, "day": day.isoformat()},
     )
-    return a.AuthorityRef(
-        division_code=row["division_code"],
-        name=dated["name"] if dated else row["name"],
-        level=row["level"],
-    )
+    return a.AuthorityRef(division_code=code, name=dated["name"] if dated else name, level=level)
 
 
 def media_on(reader: Reader, registration_id: str, day: date) -> list[a.MediumRef]:

@@ -10,9 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import multiprocessing
-import os
-import sys
 import time
 import uuid
 import zipfile
@@ -23,13 +20,13 @@ from typing import Any
 
 import msgspec
 
-from ..errors import UserError
 from ..read import catalog
 from ..read.reader import Reader, release_folder
 from . import pages as pg
 from .searchindex import Doc, SearchIndex
+from .shares import Shares, chunks
 from .templates import fingerprint, render, site_dir
-from .writer import PageEntry, Stats, Writer, manifest_of
+from .writer import Stats, Writer, manifest_of
 
 NEWEST = 30
 FEED_ENTRIES = 50
@@ -48,31 +45,6 @@ class SiteResult(msgspec.Struct, kw_only=True):
     steps: dict[str, float]
 
 
-ERRNO_EXIT = 100  # the worker's exit code for a failed write: this plus its errno
-
-
-def _entity_worker(
-    release: Path, out: Path, builder: str, previous: Path | None, part: Path
-) -> None:
-    """In a second process: half the registrant, medium and verification pages.
-
-    A failed write (disk full, read-only folder) ends it quietly with exit code
-    ``ERRNO_EXIT + errno`` (its file may not be writable), which the parent raises again
-    as that ``OSError``; anything else with exit code 1."""
-    try:
-        reader = Reader(release)
-        writer = Writer(out, builder, reader.ref.version, previous)
-        for page in pg.entity_pages(reader, 0, 2):
-            writer.page(*page)
-        part.write_bytes(msgspec.json.encode([writer.manifest.pages, writer.stats]))
-        reader.close()
-    except OSError as exc:
-        code = exc.errno or 0
-        sys.exit(ERRNO_EXIT + code if 0 < code < 255 - ERRNO_EXIT else 1)
-    except Exception:
-        sys.exit(1)
-
-
 def build_site(
     release: Path,
     out: Path | None = None,
@@ -86,39 +58,50 @@ def build_site(
 
     ``previous``: the previous release's ``site`` folder, whose unchanged pages are reused.
     ``site_url``: where the site will be served (for the sitemap's and feed's absolute
-    URLs); without it they are relative to the site's root. ``jobs=2`` makes half the
-    registrant and medium pages in a second process (forked) beside the rest.
+    URLs); without it they are relative to the site's root. ``jobs=2`` makes the notice,
+    registrant, medium and verification pages in two processes (a second one forked):
+    see :mod:`publisher.web.shares`.
     """
     out = out or release_folder(release) / "site"
-    manifest_path = manifest_of(out)
     builder = fingerprint()
-    part = out.parent / f".{out.name}.entities.json"
-    child = None
-    if jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
-        child = multiprocessing.get_context("fork").Process(
-            target=_entity_worker, args=(release, out, builder, previous, part), daemon=True
-        )
-        child.start()
+    reader = Reader(release)
+    authorities = catalog.authorities(reader)
+    shares = Shares(release, out, builder, previous, chunks(reader), authorities, jobs)
     try:
-        return _build(release, out, manifest_path, builder, previous, site_url, say, child, part)
+        return _build(reader, out, builder, previous, site_url, say, shares, authorities)
     finally:
-        if child is not None and child.is_alive():
-            child.kill()
-        part.unlink(missing_ok=True)
+        shares.close()
+        reader.close()
+
+
+def notice_pages(release: Path, out: Path, count: int | None = None, jobs: int = 2) -> int:
+    """The notice pages alone, of the first ``count`` notices (all when None), made as
+    :func:`build_site` makes them (in two processes with ``jobs=2``), with their manifest
+    beside ``out``; how many. For measuring the notice pages on their own."""
+    builder = fingerprint()
+    reader = Reader(release)
+    work = chunks(reader, entities=False, notices=count)
+    shares = Shares(release, out, builder, None, work, catalog.authorities(reader), jobs)
+    try:
+        writer = Writer(out, builder, reader.ref.version)
+        shares.work_on(reader, writer)
+        shares.join(writer)
+        return len(writer.close(manifest_of(out)).pages)
+    finally:
+        shares.close()
+        reader.close()
 
 
 def _build(
-    release: Path,
+    reader: Reader,
     out: Path,
-    manifest_path: Path,
     builder: str,
     previous: Path | None,
     site_url: str | None,
     say: Callable[[str], None] | None,
-    child: Any,
-    part: Path,
+    shares: Shares,
+    authorities: list[catalog.Authority],
 ) -> SiteResult:
-    reader = Reader(release)
     writer = Writer(out, builder, reader.ref.version, previous)
     steps: dict[str, float] = {}
     clock = [time.perf_counter()]
@@ -133,15 +116,12 @@ def _build(
     for asset in sorted((site_dir() / "assets").iterdir()):
         if asset.is_file():
             writer.data(f"assets/{asset.name}", asset.read_bytes())
-    authorities = catalog.authorities(reader)
-    by_code = {a.division_code: a for a in authorities}
     months = catalog.notice_months(reader)
     kinds = catalog.notice_kinds(reader)
     index = list(catalog.notice_index(reader))
     step("read indexes")
-    for notice in catalog.all_notices(reader):
-        writer.page(*pg.notice_page(notice, by_code.get(notice.authority_code)))
-    step("notices")
+    # The single pages first, while the second process makes notices, registrants and
+    # media; then this process takes what is left of those with it.
     for page in pg.notice_lists(index, authorities, months, kinds):
         writer.page(*page)
     newest = index[:NEWEST]
@@ -149,12 +129,9 @@ def _build(
     counts = dict(reader.manifest.counts)
     counts.setdefault("notices", len(index))
     writer.page(*pg.home_page(reader, newest, counts))
-    step("lists")
-    for page in pg.entity_pages(reader, 1, 2) if child else pg.entity_pages(reader):
-        writer.page(*page)
     for page in pg.entity_lists(reader):
         writer.page(*page)
-    step("registrants and media")
+    step("lists")
     for page in pg.penalty_pages(reader):
         writer.page(*page)
     writer.page(*pg.dictionary_page(reader))
@@ -166,35 +143,19 @@ def _build(
     for path, data in search.files():
         writer.data(path, data)
     step("search index")
-    if child is not None:
-        child.join()
-        if child.exitcode is not None and child.exitcode > ERRNO_EXIT:
-            code = child.exitcode - ERRNO_EXIT
-            raise OSError(
-                code, f"site: writing the registrant and medium pages: {os.strerror(code)}"
-            )
-        if child.exitcode != 0:
-            raise UserError(f"site: the registrant and medium pages failed (exit {child.exitcode})")
-        pages, theirs = msgspec.json.decode(
-            part.read_bytes(), type=tuple[dict[str, PageEntry], Stats]
-        )
-        twice = pages.keys() & writer.manifest.pages.keys()
-        if twice:
-            raise UserError(f"site: two pages would be written to {min(twice)}")
-        writer.manifest.pages.update(pages)
-        writer.stats.written += theirs.written
-        writer.stats.reused += theirs.reused
-        step("registrants and media (second process)")
+    shares.work_on(reader, writer)
+    step("notices, registrants and media")
+    shares.join(writer)
+    step("notices, registrants and media (second process)")
     base = site_url.rstrip("/") + "/" if site_url else ""
     _feed(reader, writer, index, base)
     _sitemap(writer, index, base)
     step("feed and sitemap")
-    manifest = writer.close(manifest_path)
+    manifest = writer.close(manifest_of(out))
     stats: Stats = writer.stats
-    reader.close()
     return SiteResult(
         out=out,
-        manifest=manifest_path,
+        manifest=manifest_of(out),
         pages=len(manifest.pages),
         written=stats.written,
         reused=stats.reused,

@@ -17,7 +17,7 @@ from ..law import law
 from ..read import catalog
 from ..read import entities as e
 from ..read import notices as n
-from ..read.answers import Notice, NoticeSummary
+from ..read.answers import Notice, NoticeSummary, Publisher, Registration
 from ..read.catalog import Authority, Count, IndexedNotice
 from ..read.reader import Reader
 from ..vocabulary import VOCABULARY, zh
@@ -26,6 +26,7 @@ from .templates import slug
 Page = tuple[str, str, dict[str, Any]]
 PER_PAGE = 200
 ENTITIES_PER_PAGE = 500
+ENTITY_BATCH = 50  # registrants whose registrations are read together
 
 
 def notice_path(notice_id: str) -> str:
@@ -196,57 +197,66 @@ def notices_home(
     )
 
 
-def entity_pages(reader: Reader, part: int = 0, parts: int = 1) -> Iterator[Page]:
+def entity_pages(reader: Reader, ids: list[str] | None = None) -> Iterator[Page]:
     """A page per registrant (status on the horizon, each registration's timeline and
     decisions, penalties in publicity), per medium, and a verification page per medium,
-    for the registrants ``part`` of ``parts`` (by position). Each registration is read once."""
+    for the registrants ``ids`` (default: all). Each registration is read once, a batch of
+    registrants' registrations together."""
+    every = catalog.publisher_ids(reader) if ids is None else ids
+    for start in range(0, len(every), ENTITY_BATCH):
+        found = [
+            p for pid in every[start : start + ENTITY_BATCH] if (p := e.publisher(reader, pid))
+        ]
+        known = e.registrations_of(reader, [s.id for p in found for s in p.registrations])
+        for p in found:
+            regs = [known[s.id] for s in p.registrations if s.id in known]
+            yield from _entity_pages(reader, p, regs)
+
+
+def _entity_pages(reader: Reader, p: Publisher, regs: list[Registration]) -> Iterator[Page]:
+    """A registrant's page, and its media's pages and verification pages."""
     ref = reader.ref
-    for pid in catalog.publisher_ids(reader)[part::parts]:
-        p = e.publisher(reader, pid)
-        if p is None:
-            continue
-        regs = [r for s in p.registrations if (r := e.registration(reader, s.id)) is not None]
-        href = publisher_path(p.id)
-        yield (
-            href,
-            "publisher.html",
-            {
-                "publisher": p,
-                "registrations": regs,
-                "media": {r.id: [(m, medium_path(m.id)) for m in r.media] for r in regs},
-                "as_of": ref.as_of,
-                "horizon": ref.horizon,
-            },
-        )
-        for reg in regs:
-            owner = {"href": href, "name": reg.registrant.name}
-            evidence = catalog.registration_evidence(reader, reg.id, ref.horizon)
-            for m in reg.media:
-                yield (
-                    medium_path(m.id),
-                    "medium.html",
-                    {
-                        "medium": m,
-                        "registration": reg,
-                        "publisher": owner,
-                        "verify": verify_path(m.id),
-                        "as_of": ref.as_of,
-                        "horizon": ref.horizon,
-                    },
-                )
-                yield (
-                    verify_path(m.id),
-                    "verify.html",
-                    {
-                        "medium": m,
-                        "answer": evidence(m) if evidence else None,
-                        "periods": reg.periods,
-                        "publisher": owner,
-                        "release": ref,
-                        "regime_start": ref.regime_start,
-                        "regime_end": ref.regime_end,
-                    },
-                )
+    href = publisher_path(p.id)
+    yield (
+        href,
+        "publisher.html",
+        {
+            "publisher": p,
+            "registrations": regs,
+            "media": {r.id: [(m, medium_path(m.id)) for m in r.media] for r in regs},
+            "as_of": ref.as_of,
+            "horizon": ref.horizon,
+        },
+    )
+    for reg in regs:
+        owner = {"href": href, "name": reg.registrant.name}
+        evidence = catalog.registration_evidence(reader, reg.id, ref.horizon)
+        for m in reg.media:
+            yield (
+                medium_path(m.id),
+                "medium.html",
+                {
+                    "medium": m,
+                    "registration": reg,
+                    "publisher": owner,
+                    "verify": verify_path(m.id),
+                    "as_of": ref.as_of,
+                    "horizon": ref.horizon,
+                },
+            )
+            yield (
+                verify_path(m.id),
+                "verify.html",
+                {
+                    "medium": m,
+                    "answer": evidence(m) if evidence else None,
+                    "periods": reg.periods,
+                    "publisher": owner,
+                    "release": ref,
+                    "regime_start": ref.regime_start,
+                    "regime_end": ref.regime_end,
+                },
+            )
 
 
 def entity_lists(reader: Reader) -> Iterator[Page]:

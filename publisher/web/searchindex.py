@@ -27,6 +27,7 @@ import json
 import unicodedata
 from array import array
 from collections.abc import Iterable
+from functools import cache
 from itertools import pairwise
 from typing import NamedTuple
 
@@ -59,6 +60,7 @@ def fnv1a(key: str) -> int:
     return h
 
 
+@cache  # gaps between document numbers repeat: most are small
 def _b36(n: int) -> str:
     if n == 0:
         return "0"
