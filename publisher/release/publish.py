@@ -7,7 +7,6 @@ then switched into place. See :mod:`publisher.release.switch` for the layout.
 
 from __future__ import annotations
 
-import gc
 import os
 import shutil
 import subprocess
@@ -146,12 +145,9 @@ def publish(
             previous = current_release(root)
             build = new_build_dir(root)
             try:
-                try:
-                    result, counts, text = _build(
-                        sources, build, config, as_of, version, previous, say, progress
-                    )
-                finally:
-                    gc.unfreeze()  # what _build froze is the collector's again
+                result, counts, text = _build(
+                    sources, build, config, as_of, version, previous, say, progress
+                )
                 say("switch")
                 target = switch_in(root, build, version)
             except BaseException:
@@ -204,9 +200,6 @@ def _build(
     result.close()  # every record is made: the staged log goes before the build is checked
     result.decisions.clear()  # the list holds them now; flatten lets each go once flattened
     result.penalties.clear()
-    # The records live until their rows are written: the collector need not scan them
-    # again at each full collection (millions of objects; they hold no cycles).
-    gc.freeze()  # until publish ends (see publish)
     say("derive")
     derived = derive(decisions, regime_end=config.regime_end, as_of=as_of)
     # Each table is made, checked and written in turn, then let go (see flatten).
