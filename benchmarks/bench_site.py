@@ -54,7 +54,8 @@ def page(self, path, template, context):
     pickle.dump((path, template, {"root": writer.root_of(path), "path": path, **context}), sink, 5)
     original(self, path, template, context)
 writer.Writer.page = page
-build.build_site(Path(sys.argv[1]), Path(sys.argv[2]))
+# One process (jobs=1): a forked second one would write into the same pickle stream.
+build.build_site(Path(sys.argv[1]), Path(sys.argv[2]), jobs=1)
 sink.close()
 """
 
