@@ -16,6 +16,7 @@ from .reader import Reader
 from .registration import (
     authority_named,
     penalties_of,
+    ref_fields,
     registrant_from,
     status_period,
 )
@@ -247,13 +248,7 @@ def registrations_of(reader: Reader, ids: list[str]) -> dict[str, a.Registration
         mine = details.get(rid, [])
         now = [p for p in periods.get(rid, []) if p.valid_from <= horizon <= p.valid_to]
         out[rid] = a.Registration(
-            id=rid,
-            registration_number=row["registration_number"],
-            granted_on=_d(row["granted_on"]),
-            grant_decision_id=row["grant_decision_id"],
-            ended_on=_d(row["ended_on"]),
-            end_kind=row["end_kind"],
-            end_decision_id=row["end_decision_id"],
+            **ref_fields(row),
             status=a.StatusNow(status=now[-1].status, status_zh=now[-1].status_zh, on=horizon)
             if now  # as status_period
             else a.StatusNow(

@@ -57,15 +57,21 @@ def registration(reader: Reader, registration_id: str) -> a.RegistrationRef:
     row = reader.one("SELECT * FROM registrations WHERE id = ?", [registration_id])
     if row is None:
         raise KeyError(registration_id)
-    return a.RegistrationRef(
-        id=row["id"],
-        registration_number=row["registration_number"],
-        granted_on=_d(row["granted_on"]),
-        grant_decision_id=row["grant_decision_id"],
-        ended_on=_d(row["ended_on"]),
-        end_kind=row["end_kind"],
-        end_decision_id=row["end_decision_id"],
-    )
+    return a.RegistrationRef(**ref_fields(row))
+
+
+def ref_fields(row: Any) -> dict[str, Any]:
+    """A ``registrations`` row as the fields an answer names a registration by (the
+    ``RegistrationRef`` fields, shared by the whole history of ``entities``)."""
+    return {
+        "id": row["id"],
+        "registration_number": row["registration_number"],
+        "granted_on": _d(row["granted_on"]),
+        "grant_decision_id": row["grant_decision_id"],
+        "ended_on": _d(row["ended_on"]),
+        "end_kind": row["end_kind"],
+        "end_decision_id": row["end_decision_id"],
+    }
 
 
 def registrant_on(

@@ -114,7 +114,10 @@ def syllables(name: str) -> Syllables:
 
 def index_pinyin(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of the whole name: ``湖南卫视`` → (hunanweishi, hnws)."""
-    syl = syllables(name)
+    return _joined(syllables(name))
+
+
+def _joined(syl: Syllables) -> tuple[str, str]:
     return "".join(f for f, _ in syl), "".join(i for _, i in syl)
 
 
@@ -293,31 +296,34 @@ def _batches(rows: Iterable[tuple[Any, ...]]) -> Iterator[tuple[list[Any], list[
     """``search_index`` rows (ids from 1, in the order given) with their pinyin, and the
     pinyin stage rows of the same ids, a batch at a time."""
     last: str | None = None
-    whole: dict[str, str] = {}
-    py = ("", "")
-    staged_keys: tuple[Any, Any, str, str] = (None, None, "[]", "[]")
+    entry: tuple[Any, ...] = ()
     out: list[Any] = []
     staged: list[Any] = []
     for ref, (kind, obj, field, name, label, credit, cn, issn) in enumerate(rows, 1):
         if name != last:  # rows come sorted by name: equal names are neighbours
-            last = name
-            syl = syllables(name)
-            py = "".join(f for f, _ in syl), "".join(i for _, i in syl)
-            first_keys, inside = _keys(syl)
-            whole = {style: key for key, style in first_keys}
-            staged_keys = (
-                whole.get("p"),
-                whole.get("i"),
-                _json_list([key for key, style in inside if style == "p"]),
-                _json_list([key for key, style in inside if style == "i"]),
-            )
-        out.append((ref, kind, obj, field, name, label, py[0], py[1], credit, cn, issn))
-        staged.append((ref, *staged_keys))
+            last, entry = name, _entry(name)
+        out.append((ref, kind, obj, field, name, label, entry[0], entry[1], credit, cn, issn))
+        staged.append((ref, *entry[2:]))
         if len(out) >= _BATCH:
             yield out, staged
             out, staged = [], []
     if out:
         yield out, staged
+
+
+def _entry(name: str) -> tuple[Any, ...]:
+    """A name's (pinyin, initials) and its stage row: the whole name's full and initials
+    keys (or None) and the keys from inside it, full and initials, as JSON arrays."""
+    syl = syllables(name)
+    first_keys, inside = _keys(syl)
+    whole = dict((style, key) for key, style in first_keys)
+    return (
+        *_joined(syl),
+        whole.get("p"),
+        whole.get("i"),
+        _json_list([key for key, style in inside if style == "p"]),
+        _json_list([key for key, style in inside if style == "i"]),
+    )
 
 
 def _json_list(keys: list[str]) -> str:
