@@ -197,16 +197,13 @@ def notices_home(
     )
 
 
-def entity_pages(reader: Reader, ids: list[str] | None = None) -> Iterator[Page]:
+def entity_pages(reader: Reader, ids: list[str]) -> Iterator[Page]:
     """A page per registrant (status on the horizon, each registration's timeline and
     decisions, penalties in publicity), per medium, and a verification page per medium,
-    for the registrants ``ids`` (default: all). Each registration is read once, a batch of
+    for the registrants ``ids``. Each registration is read once, a batch of
     registrants' registrations together."""
-    every = catalog.publisher_ids(reader) if ids is None else ids
-    for start in range(0, len(every), ENTITY_BATCH):
-        found = [
-            p for pid in every[start : start + ENTITY_BATCH] if (p := e.publisher(reader, pid))
-        ]
+    for start in range(0, len(ids), ENTITY_BATCH):
+        found = [p for pid in ids[start : start + ENTITY_BATCH] if (p := e.publisher(reader, pid))]
         known = e.registrations_of(reader, [s.id for p in found for s in p.registrations])
         for p in found:
             regs = [known[s.id] for s in p.registrations if s.id in known]
