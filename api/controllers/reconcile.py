@@ -77,7 +77,12 @@ def _query_schema() -> Schema:
                     Schema(type=OpenAPIType.NULL),
                 ]
             ),
-            "limit": Schema(type=OpenAPIType.INTEGER, minimum=1, maximum=LIMIT_MAX),
+            "limit": Schema(  # null: the default, as the handler reads it
+                one_of=[
+                    Schema(type=OpenAPIType.INTEGER, minimum=1, maximum=LIMIT_MAX),
+                    Schema(type=OpenAPIType.NULL),
+                ]
+            ),
             "type_strict": Schema(type=OpenAPIType.STRING, enum=list(STRICT)),
             "properties": Schema(type=OpenAPIType.ARRAY, items=prop),
         },
