@@ -5,7 +5,8 @@
 
 A sample of ``--publishers`` publishers (``adreg sample``; 210k ≈ 1M decision rows) is
 generated once into the work dir (shared with bench_ingest.py). Each round, in fresh
-processes under ``/usr/bin/time -v`` (wall, CPU, peak RSS):
+processes under ``/usr/bin/time -v`` (wall, CPU, peak RSS of the largest process), their
+processes' memory together sampled every 0.2 s:
 
 A ``adreg publish <sources> --out <work>/publish-…/round<N> --as-of 2021-04-28 --no-site -q -v``
   (a fresh ``--out`` per round; ``-v`` only prints the build steps, timed here);
@@ -13,7 +14,7 @@ B ``frictionless validate datapackage.json --limit-errors 0 --json`` in
   ``<out>/current/datapackages/adreg/`` (every row of every resource, foreign keys).
 
 Rounds are interleaved A B A B. Goals: median wall ratio publish / frictionless ≤ 1.0,
-publish peak RSS ≤ 2 GB (2,048 MiB) at 1M decisions.
+publish peak RSS ≤ 2 GB (2,048 MiB) at 1M decisions, all its processes together.
 
 The rows measured must be the rows meant: publish takes every row of the sample (none
 is left out), so the release's own ledger (``ledger.csv``: rows read per input file)
@@ -152,16 +153,23 @@ def main() -> int:
         f"Package: {counts.get('decisions', 0):,} decisions, {total:,} rows in "
         f"{len(counts)} resources; frictionless read {s['rows']:,} rows"
     )
-    print(f"{'side':<14}{'wall s (each round)':<28}{'median':>9}{'CPU s':>9}{'peak RSS':>12}")
+    head = f"{'side':<14}{'wall s (each round)':<28}{'median':>9}{'CPU s':>9}"
+    print(f"{head}{'peak RSS':>12}{'all processes':>16}")
     for name, ms in (("adreg publish", a), ("frictionless", b)):
         walls = [m["wall"] for m in ms]
         each = " ".join(f"{w:.1f}" for w in walls)
         cpu = statistics.median(m["cpu"] for m in ms)
         rss = max(m["rss"] for m in ms)
-        print(f"{name:<14}{each:<28}{statistics.median(walls):>9.1f}{cpu:>9.1f}{rss:>8,.0f} MiB")
+        tree = max((m["tree"] or 0) for m in ms)
+        print(
+            f"{name:<14}{each:<28}{statistics.median(walls):>9.1f}{cpu:>9.1f}"
+            f"{rss:>8,.0f} MiB{tree:>12,.0f} MiB"
+        )
     ratio = statistics.median(x["wall"] / y["wall"] for x, y in zip(a, b, strict=True))
     cpu_ratio = statistics.median(x["cpu"] / y["cpu"] for x, y in zip(a, b, strict=True))
-    rss = max(m["rss"] for m in a)
+    # Publish runs followers (the Excel copy, the database) beside itself: the goal holds
+    # for all of its processes together, sampled, and for the largest one, the kernel's.
+    rss = max(max(m["rss"], m["tree"] or 0) for m in a)
     print(
         f"ratio publish / frictionless (median per round): {ratio:.2f} (CPU {cpu_ratio:.2f}); "
         f"goal ≤ {GOAL_RATIO}: {'met' if ratio <= GOAL_RATIO else 'NOT met'}"
@@ -171,7 +179,7 @@ def main() -> int:
     if rows_in < 900_000:
         verdict += f" at {rows_in:,} input rows (the goal is for ≈ 1M: --publishers 210000)"
     print(
-        f"publish peak RSS: {rss:,.0f} MiB; goal ≤ {GOAL_RSS_MIB:,} MiB at 1M decision rows: {verdict}"
+        f"publish peak RSS (all its processes together): {rss:,.0f} MiB; goal ≤ {GOAL_RSS_MIB:,} MiB at 1M decision rows: {verdict}"
     )
     print(
         "rows per resource (frictionless): " + ", ".join(f"{k} {v:,}" for k, v in s["per"].items())

@@ -17,6 +17,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
@@ -155,8 +156,41 @@ def tool(name: str) -> str:
     return found
 
 
+def tree_rss(root: int) -> int:
+    """Bytes resident in ``root`` and all its descendants, now (Linux ``/proc``)."""
+    parent: dict[int, int] = {}
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as fh:
+                    parent[int(entry.name)] = int(fh.read().rsplit(b")", 1)[1].split()[1])
+            except (OSError, IndexError, ValueError):
+                continue
+    tree, grown = {root}, True
+    while grown:
+        more = {pid for pid, ppid in parent.items() if ppid in tree} - tree
+        tree |= more
+        grown = bool(more)
+    total = 0
+    for pid in tree:
+        try:
+            with open(f"/proc/{pid}/statm", "rb") as fh:
+                total += int(fh.read().split()[1]) * PAGE
+        except (OSError, IndexError, ValueError):
+            continue
+    return total
+
+
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+TREE_EVERY = 0.2  # seconds between samples of a process tree's memory
+
+
 def measured(cmd: list[str], cwd: Path, stdout: Path | None = None) -> dict[str, Any]:
-    """Run ``cmd`` once: wall (s), CPU (s), peak RSS (MiB), exit code, timed stderr lines."""
+    """Run ``cmd`` once: wall (s), CPU (s), peak RSS (MiB), exit code, timed stderr lines.
+
+    ``rss`` is the largest single process's peak (the kernel's, via ``time -v``); ``tree``
+    the peak of all of ``cmd``'s processes together, sampled every ``TREE_EVERY`` s
+    (``None`` where there is no ``/proc``)."""
     with tempfile.NamedTemporaryFile("r", suffix=".time", delete=False) as tf:
         timefile = tf.name
     if Path(TIME).is_file():
@@ -168,10 +202,23 @@ def measured(cmd: list[str], cwd: Path, stdout: Path | None = None) -> dict[str,
         t0 = time.perf_counter()
         proc = subprocess.Popen(full, cwd=cwd, stdout=out, stderr=subprocess.PIPE)
         assert proc.stderr is not None
+        peak = [0]
+        done = threading.Event()
+
+        def sample() -> None:
+            while not done.wait(TREE_EVERY):
+                peak[0] = max(peak[0], tree_rss(proc.pid))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        if Path("/proc/self/statm").exists():
+            sampler.start()
         for raw in proc.stderr:
             lines.append((time.perf_counter() - t0, raw.decode(errors="replace").rstrip()))
         rc = proc.wait()
         wall = time.perf_counter() - t0
+        done.set()
+        if sampler.is_alive():
+            sampler.join()
     text = Path(timefile).read_text()
     os.unlink(timefile)
 
@@ -183,6 +230,7 @@ def measured(cmd: list[str], cwd: Path, stdout: Path | None = None) -> dict[str,
         "wall": wall,
         "cpu": num("User time (seconds)") + num("System time (seconds)"),
         "rss": num("Maximum resident set size (kbytes)") / 1024,
+        "tree": peak[0] / 2**20 if sampler.ident is not None else None,
         "rc": rc,
         "lines": lines,
     }

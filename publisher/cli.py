@@ -15,7 +15,7 @@ from rich.console import Console
 from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
 from rich.table import Table
 
-from .errors import UserError
+from .errors import UserError, shown
 from .faults import write_fault
 
 if TYPE_CHECKING:  # ingest (polars) is imported by the commands that ingest, when they run
@@ -40,8 +40,6 @@ def user_errors(fn: F) -> F:
             cause = write_fault(exc)  # a full disk or a read-only folder, seen by no step
             if cause is None:
                 raise
-            from .ingest.limits import shown
-
             click.echo(f"adreg: error: cannot write: {cause} ({shown(str(exc), 160)})", err=True)
             sys.exit(2)
         except KeyboardInterrupt:

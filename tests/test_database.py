@@ -217,7 +217,9 @@ def sample_tables(seed: int = 7, publishers: int = 120) -> dict[str, list[Any]]:
     return rows
 
 
-def write_sample(folder: Path, tables: dict[str, list[Any]] | None = None) -> Path:
+def write_sample(
+    folder: Path, tables: dict[str, list[Any]] | None = None, watch: package.Watcher | None = None
+) -> Path:
     package.write_package(
         tables or sample_tables(),
         folder,
@@ -233,6 +235,7 @@ def write_sample(folder: Path, tables: dict[str, list[Any]] | None = None) -> Pa
             "regime_end": "2021-04-28",
             "horizon": "2021-04-28",
         },
+        watch=watch,
     )
     return folder
 

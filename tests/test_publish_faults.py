@@ -135,7 +135,8 @@ def test_a_release_never_switched_in_is_never_listed(out: Path) -> None:
 
 # -- 9. disk full and read-only, at every step -----------------------------------------------
 
-STEPS = ["ingest", "derive", "package", "check", "excel", "excel-worker", "database", "diff"]
+STEPS = ["ingest", "derive", "package", "check", "excel", "excel-worker", "database"]
+STEPS += ["database-worker", "diff"]
 STEPS += ["switch"]
 
 
@@ -298,20 +299,21 @@ def alive(pid: int) -> bool:
     return state not in ("Z", "X")
 
 
-def test_the_excel_worker_dies_with_a_killed_publish(out: Path) -> None:
+def test_the_followers_die_with_a_killed_publish(out: Path) -> None:
+    """The Excel copy's and the database's processes (publisher.release.follow)."""
     with publish(out, fault="excel-worker:hang", stderr=subprocess.PIPE, text=True) as running:
         assert running.stderr is not None
         for line in running.stderr:
-            if line.strip() == "adreg: step database":
+            if line.strip() == "adreg: step package":
                 break
         deadline = time.monotonic() + 30
-        while not (workers := children(running.pid)) and time.monotonic() < deadline:
+        while len(workers := children(running.pid)) < 2 and time.monotonic() < deadline:
             time.sleep(0.1)
-        assert workers, "the Excel worker was not started"
+        assert len(workers) == 2, "the followers were not started"
         os.kill(running.pid, signal.SIGKILL)
         running.wait(timeout=30)
     deadline = time.monotonic() + 10
     while any(alive(w) for w in workers) and time.monotonic() < deadline:
         time.sleep(0.1)
-    assert not any(alive(w) for w in workers), "the Excel worker outlived its publish"
+    assert not any(alive(w) for w in workers), "a follower outlived its publish"
     assert assert_intact(out) == "1.1.0"

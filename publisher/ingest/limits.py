@@ -9,6 +9,7 @@ error naming the file and the limit, raised before the work it would cost is don
 
 from __future__ import annotations
 
+from ..errors import shown
 from ..model import Base
 
 MIB = 1 << 20
@@ -50,14 +51,6 @@ def out_of_bounds(limits: Limits) -> str | None:
         if not 1 <= value <= cap:
             return f"limits.{name} must be between 1 and {cap:,}, not {value:,}"
     return None
-
-
-def shown(text: str, chars: int = 40) -> str:
-    """A value from a file as an error message may show it: control characters escaped,
-    cut to ``chars`` characters with an ellipsis."""
-    cut = text[:chars]
-    cut = "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in cut)
-    return cut + ("…" if len(text) > chars else "")
 
 
 def shown_list(items: list[str], most: int = 10, chars: int = 20) -> str:

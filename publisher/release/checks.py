@@ -242,6 +242,12 @@ class CheckedStream(Mapping[str, Iterable[t.Row]]):
     def __len__(self) -> int:
         return len(self.make)
 
+    def let_go(self) -> None:
+        """Once every table is written: let go of what made them (the makers hold the
+        records) and of the key sets. Counts and problems stay."""
+        self.make = {}
+        self.key_sets.clear()
+
     def _rows(self, name: str) -> Iterator[t.Row]:
         res = t.RESOURCE[name]
         reporter = _Reporter(name, self.limit)

@@ -24,7 +24,7 @@ from sqlite_utils import Database
 from ..read.notices import NOTICE_SUMMARY
 from ..read.queries import VIEWS
 from ..runtime import paused_gc
-from .load import PackageError, Resource, load_tables, read_package
+from .load import Arrivals, PackageError, Resource, load_tables, read_package
 from .search_index import build_search_index
 
 # Every lookup the API and ``verify`` make: table → indexed column lists. A key's
@@ -55,11 +55,12 @@ INDEXES: dict[str, tuple[str, ...]] = {
 # ---- indexes, views, labels --------------------------------------------------------
 
 
-def create_indexes(db: Database) -> list[str]:
-    """The lookup indexes of :data:`INDEXES` for the tables and columns that exist."""
+def create_indexes(db: Database, only: str | None = None) -> list[str]:
+    """The lookup indexes of :data:`INDEXES` for the tables and columns that exist (those
+    of table ``only``)."""
     made = []
     for table, indexes in INDEXES.items():
-        if not db.table(table).exists():
+        if only not in (None, table) or not db.table(table).exists():
             continue
         columns = set(db.table(table).columns_dict)
         for spec in indexes:
@@ -165,6 +166,7 @@ def build_database(
     *,
     check_foreign_keys: bool = True,
     keys_checked: bool = False,
+    arriving: Arrivals | None = None,
 ) -> dict[str, Any]:
     """Build ``db_path`` from the package in ``package_dir``; return counts and timings.
 
@@ -175,9 +177,11 @@ def build_database(
     checks every foreign key of the schema against the key sets in memory, and the files
     by their hashes): SQLite's own ``foreign_key_check`` of the same keys, a lookup per
     row (≈ 45 s of CPU at a million decisions), is skipped and no violations are counted.
+    ``arriving``: the package is being written (publish's database follower); each table
+    is loaded as its file is written, and the descriptor read once it is complete.
     """
     started = time.perf_counter()
-    desc, resources = read_package(package_dir)
+    desc, resources = read_package(package_dir) if arriving is None else ({}, [])
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     tmp = db_path.with_name(f".{db_path.name}.{os.getpid()}.building")
@@ -196,7 +200,20 @@ def build_database(
                 db.execute(f"PRAGMA {pragma}")
             t = time.perf_counter()
             with paused_gc(), transaction(db):  # millions of row tuples, no cycles
-                loaded = load_tables(db, resources, Path(package_dir))
+                if arriving is None:
+                    loaded = load_tables(db, resources, Path(package_dir))
+                else:
+                    # Each table's indexes too, while the next is written.
+                    loaded = load_tables(
+                        db,
+                        arriving.resources(),
+                        Path(package_dir),
+                        present=arriving.present,
+                        opener=arriving.open,
+                        then=lambda name: create_indexes(db, name),
+                    )
+                    desc, resources = read_package(package_dir)
+                    arriving.check([r.name for r in resources])
             t = lap("load", t)
             with transaction(db):
                 indexes = create_indexes(db)

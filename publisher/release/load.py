@@ -11,11 +11,12 @@ drives it inside one transaction.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import sqlite3
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TextIO
 
 from sqlite_utils import Database
 
@@ -45,6 +46,122 @@ class Resource(NamedTuple):
     foreign_keys: tuple[tuple[tuple[str, ...], str, tuple[str, ...]], ...]
 
 
+class Arrivals:
+    """The resources of a package being written, each read while its CSV is written.
+
+    Read by publish's followers (:mod:`publisher.release.follow`) from their standard
+    input, one JSON line each: first the names of every resource the package will hold,
+    in the order they are written; then, per resource, ``["begun", entry]`` (its
+    descriptor entry but its bytes and hash), ``["wrote", n]`` as its first ``n`` bytes
+    are on disk (whole lines), and ``["written", entry]`` once it is complete. The input
+    ends once ``datapackage.json`` is written. :meth:`open` reads the file being written
+    as far as it is, and waits for more.
+    """
+
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+        first = stream.readline()
+        if not first:
+            raise PackageError("the package was abandoned before its first table")
+        self.names: list[str] = json.loads(first)
+        self.present = set(self.names)
+        self.arrived: list[str] = []
+        self._path = ""  # the file being written, and how far
+        self._known = 0
+        self._complete = True
+
+    def entries(self) -> Iterator[dict[str, Any]]:
+        """Each resource's descriptor entry (without bytes and hash) as its file is
+        begun; the next once the caller is done with it and the file is complete."""
+        while (message := self._message()) is not None:
+            kind, entry = message
+            if kind != "begun" or not self._complete:
+                raise PackageError(f"the package's writer said {kind!r} out of turn")
+            self._path, self._known, self._complete = entry["path"], 0, False
+            self.arrived.append(entry["name"])
+            yield entry
+            while not self._complete:
+                self._advance()
+        if self.arrived != self.names:
+            raise PackageError(
+                f"the package was abandoned after {len(self.arrived)} of its "
+                f"{len(self.names)} tables"
+            )
+
+    def resources(self) -> Iterator[Resource]:
+        return map(resource_of, self.entries())
+
+    def open(self, path: Path) -> TextIO:
+        """The CSV being written at ``path`` (the current resource's), as text: reads
+        wait for the writer, and end where the complete file ends."""
+        if path.name != self._path:
+            raise PackageError(f"{path.name} is not the file being written ({self._path})")
+        raw = _Growing(self, path)
+        return io.TextIOWrapper(io.BufferedReader(raw), encoding="utf-8-sig", newline="")
+
+    def check(self, described: list[str]) -> None:
+        """``datapackage.json``, now written, describes the resources that arrived."""
+        if described != self.arrived:
+            raise PackageError(
+                f"datapackage.json lists {described}, the tables written were {self.arrived}"
+            )
+
+    def _message(self) -> list[Any] | None:
+        line = self._stream.readline()
+        return json.loads(line) if line else None
+
+    def until(self, at: int) -> int:
+        """Wait until the current file is written past byte ``at`` or complete; return
+        how many of its bytes are written."""
+        while self._known <= at and not self._complete:
+            self._advance()
+        return self._known
+
+    def _advance(self) -> None:
+        """Wait for the writer's next word on the current file."""
+        message = self._message()
+        if message is None:
+            raise PackageError(
+                f"the package was abandoned while {self._path} was written "
+                f"({len(self.arrived)} of its {len(self.names)} tables begun)"
+            )
+        kind, value = message
+        if kind == "wrote":
+            self._known = value
+        elif kind == "written" and value["path"] == self._path:
+            self._known, self._complete = value["bytes"], True
+        else:
+            raise PackageError(f"the package's writer said {kind!r} out of turn")
+
+
+class _Growing(io.RawIOBase):
+    """A file as far as its writer has written it (see :class:`Arrivals`)."""
+
+    def __init__(self, arrivals: Arrivals, path: Path) -> None:
+        self._arrivals = arrivals
+        self._path = path
+        self._file: io.FileIO | None = None  # opened once the writer has written to it
+        self._at = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        want = min(len(buffer), self._arrivals.until(self._at) - self._at)
+        if want <= 0:
+            return 0
+        if self._file is None:
+            self._file = io.FileIO(self._path, "r")
+        got = self._file.readinto(memoryview(buffer)[:want])
+        self._at += got or 0
+        return got or 0
+
+    def close(self) -> None:
+        if self._file is not None:
+            self._file.close()
+        super().close()
+
+
 def read_package(package_dir: Path) -> tuple[dict[str, Any], list[Resource]]:
     """The descriptor of ``package_dir/datapackage.json`` and its resources."""
     path = Path(package_dir) / "datapackage.json"
@@ -55,7 +172,7 @@ def read_package(package_dir: Path) -> tuple[dict[str, Any], list[Resource]]:
     resources = []
     for res in desc.get("resources", []):
         try:
-            resources.append(_resource(res))
+            resources.append(resource_of(res))
         except (KeyError, TypeError) as exc:
             raise PackageError(f"{path}: resource {res.get('name')!r}: bad {exc}") from None
     return desc, resources
@@ -65,7 +182,8 @@ def _names(value: str | list[str] | None) -> tuple[str, ...]:
     return (value,) if isinstance(value, str) else tuple(value or ())
 
 
-def _resource(res: dict[str, Any]) -> Resource:
+def resource_of(res: dict[str, Any]) -> Resource:
+    """A resource of a descriptor, as the loader needs it."""
     schema = res["schema"]
     fields = tuple(
         Field(
@@ -183,15 +301,23 @@ def _rows(reader: Any, convert: Callable[..., Any], width: int, where: str) -> I
             raise PackageError(f"{where} line {reader.line_num}: bad value {exc}") from None
 
 
-def load_table(db: Database, res: Resource, package_dir: Path) -> int:
-    """Insert the rows of ``res``'s CSV files into its (existing) table; return the count."""
+def open_csv(path: Path) -> TextIO:
+    """A package's CSV file, as text (a byte-order mark is skipped)."""
+    return path.open(encoding="utf-8-sig", newline="")
+
+
+def load_table(
+    db: Database, res: Resource, package_dir: Path, opener: Callable[[Path], TextIO] = open_csv
+) -> int:
+    """Insert the rows of ``res``'s CSV files into its (existing) table; return the count.
+    ``opener`` opens each file (:meth:`Arrivals.open` one being written)."""
     names = ", ".join(f'"{f.name}"' for f in res.fields)
     marks = ", ".join("?" * len(res.fields))
     sql = f'INSERT INTO "{res.name}" ({names}) VALUES ({marks})'
     count = 0
     for rel in res.paths:
         where = f"{res.name} ({rel})"
-        with (Path(package_dir) / rel).open(encoding="utf-8-sig", newline="") as fh:
+        with opener(Path(package_dir) / rel) as fh:
             csv.field_size_limit(1 << 30)  # notice texts can exceed the 128 KiB default
             reader = csv.reader(fh)
             header = next(reader, None)
@@ -206,15 +332,36 @@ def load_table(db: Database, res: Resource, package_dir: Path) -> int:
     return count
 
 
-def load_tables(db: Database, resources: list[Resource], package_dir: Path) -> dict[str, Any]:
+def load_tables(
+    db: Database,
+    resources: Iterable[Resource],
+    package_dir: Path,
+    *,
+    present: set[str] | None = None,
+    opener: Callable[[Path], TextIO] = open_csv,
+    then: Callable[[str], Any] | None = None,
+) -> dict[str, Any]:
     """Create every table and load its rows: the load phase of :func:`build_database`.
 
     Call it inside a transaction. Returns ``{"rows": {table: n}, "skipped_foreign_keys"}``.
+    ``present``: the names of every table the package will hold, given when ``resources``
+    arrive one by one as their files are written (publish's database follower); they are
+    then loaded in the order they come, which must put a referenced table first, each
+    file opened with ``opener``; ``then`` is called with each table's name once it is
+    loaded.
     """
-    present = {r.name for r in resources}
+    if present is None:
+        resources = list(resources)
+        present = {r.name for r in resources}
+        resources = _in_dependency_order(resources)
     rows: dict[str, int] = {}
     skipped: list[str] = []
-    for res in _in_dependency_order(resources):
+    for res in resources:
+        targets = {target for _, target, _ in res.foreign_keys if target != res.name}
+        if late := sorted(targets & present - set(rows)):
+            raise PackageError(f"{res.name} comes before {', '.join(late)}, which it refers to")
         skipped += create_table(db, res, present)
-        rows[res.name] = load_table(db, res, package_dir)
+        rows[res.name] = load_table(db, res, package_dir, opener)
+        if then is not None:
+            then(res.name)
     return {"rows": rows, "skipped_foreign_keys": skipped}

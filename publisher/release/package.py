@@ -20,7 +20,17 @@ from decimal import Decimal
 from functools import cache
 from itertools import islice
 from pathlib import Path
-from typing import Annotated, Any, Literal, NamedTuple, Union, get_args, get_origin, get_type_hints
+from typing import (
+    Annotated,
+    Any,
+    Literal,
+    NamedTuple,
+    Protocol,
+    Union,
+    get_args,
+    get_origin,
+    get_type_hints,
+)
 
 import msgspec
 
@@ -252,8 +262,24 @@ def _csv_lines(row: type[t.Row], chunk: Sequence[t.Row]) -> str:
     return "\r\n".join(map(",".join, zip(*texts, strict=True))) + "\r\n"
 
 
-def _write_csv(path: Path, row: type[t.Row], rows: Iterable[t.Row]) -> tuple[int, int, str]:
-    """Stream ``rows`` to ``path``; return (rows, bytes, sha256 hex) of what was written."""
+class Watcher(Protocol):
+    """Told of each resource's file as :func:`write_package` writes it."""
+
+    def begun(self, entry: dict[str, Any]) -> None:
+        """The resource's descriptor entry, without its bytes and hash: its file is begun."""
+
+    def wrote(self, size: int) -> None:
+        """The file's first ``size`` bytes are written (whole lines, flushed)."""
+
+    def written(self, entry: dict[str, Any]) -> None:
+        """The file is complete; its descriptor entry."""
+
+
+def _write_csv(
+    path: Path, row: type[t.Row], rows: Iterable[t.Row], wrote: Callable[[int], None] | None = None
+) -> tuple[int, int, str]:
+    """Stream ``rows`` to ``path``; return (rows, bytes, sha256 hex) of what was written.
+    ``wrote`` is told the bytes written so far after each piece, flushed."""
     data = (",".join(_quote(c.name) for c in columns(row)) + "\r\n").encode()
     digest, size, count = hashlib.sha256(data), len(data), 0
     rows = iter(rows)
@@ -272,8 +298,18 @@ def _write_csv(path: Path, row: type[t.Row], rows: Iterable[t.Row]) -> tuple[int
             fh.write(data)
             size += len(data)
             count += len(chunk)
+            if wrote is not None:
+                fh.flush()
+                wrote(size)
             n = max(1, min(CHUNK, n * PIECE_BYTES // max(len(data), 1)))
     return count, size, digest.hexdigest()
+
+
+def written_order(tables: Iterable[str]) -> list[str]:
+    """The names of ``tables`` in the order :func:`write_package` writes them (referenced
+    tables first)."""
+    present = set(tables)
+    return [res.name for res in t.RESOURCES if res.name in present]
 
 
 def write_package(
@@ -289,6 +325,7 @@ def write_package(
     licenses: list[dict[str, str]] | None = None,
     contributors: list[dict[str, Any]] | None = None,
     release: dict[str, Any] | None = None,
+    watch: Watcher | None = None,
 ) -> dict[str, Any]:
     """Write ``<resource>.csv`` for every table, then ``datapackage.json``; return it.
 
@@ -297,6 +334,8 @@ def write_package(
     rows are not checked here: run :func:`check_tables` first. ``release`` (the as-of
     date, the regime's dates, the horizon and the rule sets applied) is kept in the
     descriptor as ``adreg:release``, so the package alone says what it is as of.
+    ``watch`` is told of each file as it is begun, written and complete (publish's
+    followers read the CSVs as they are written: :mod:`publisher.release.follow`).
     """
     if unknown := set(tables) - set(t.RESOURCE):
         raise ValueError(f"unknown resources: {sorted(unknown)}")
@@ -314,26 +353,29 @@ def write_package(
     stamp = created.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
     outdir.mkdir(parents=True, exist_ok=True)
     resources = []
-    for res in t.RESOURCES:
-        if res.name not in tables:
-            continue
-        path = f"{res.name}.csv"
-        _, size, sha = _write_csv(outdir / path, res.row, tables[res.name])
-        entry: dict[str, Any] = {"name": res.name, "title": res.title}
+    for res in map(t.RESOURCE.__getitem__, written_order(tables)):
+        head: dict[str, Any] = {"name": res.name, "title": res.title}
         if doc := res.row.__dict__.get("__doc__"):
-            entry["description"] = " ".join(doc.split())
-        entry |= {
-            "path": path,
+            head["description"] = " ".join(doc.split())
+        head |= {
+            "path": f"{res.name}.csv",
             "type": "table",
             "format": "csv",
             "mediatype": "text/csv",
             "encoding": "utf-8",
-            "bytes": size,
-            "hash": f"sha256:{sha}",
+        }
+        tail = {
             "dialect": {"delimiter": ",", "quoteChar": '"', "header": True},
             "schema": table_schema(res),
         }
+        if watch is not None:
+            watch.begun(head | tail)
+        wrote = watch.wrote if watch is not None else None
+        _, size, sha = _write_csv(outdir / head["path"], res.row, tables[res.name], wrote)
+        entry = head | {"bytes": size, "hash": f"sha256:{sha}"} | tail
         resources.append(entry)
+        if watch is not None:
+            watch.written(entry)
     descriptor: dict[str, Any] = {
         "$schema": PROFILE,
         "name": name,

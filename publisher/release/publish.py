@@ -7,10 +7,7 @@ then switched into place. See :mod:`publisher.release.switch` for the layout.
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -20,12 +17,11 @@ from pathlib import Path
 import msgspec
 
 from ..derive import DEFAULT_REGIME_END, derive
-from ..errors import UserError
-from ..faults import errno_in, fault, write_fault
+from ..errors import UserError, shown
+from ..faults import fault, write_fault
 from ..ingest import IngestResult, ingest
 from ..ingest.config import decode_yaml
 from ..ingest.ledger import LedgerWriter
-from ..ingest.limits import shown
 from ..law import law
 from ..manifest import add_files, read_manifest
 from ..model import Base
@@ -36,11 +32,11 @@ from ..web.writer import SITE_MANIFEST
 from .bundle import write_zip, zip_name
 from .changes import ChangesWriter
 from .checks import CheckedStream
-from .database import build_database
 from .datasette import write_datasette_config
 from .diff import diff_packages, diff_text
 from .flatten import flatten, in_release
-from .package import verify_files, write_package
+from .follow import Follower, Followers
+from .package import verify_files, write_package, written_order
 from .switch import (
     Manifest,
     current_release,
@@ -55,9 +51,6 @@ from .switch import (
     write_manifest,
 )
 from .tables import RESOURCE
-
-# The Excel copy is written by a second Python process beside the database build.
-EXCEL_SCRIPT = "import sys; from publisher.release.workbook import worker; worker(sys.argv[1:])"
 
 
 class Bounds(Base, kw_only=True):
@@ -207,46 +200,63 @@ def _build(
     del decisions, penalties
     created = now()
     package = build / "datapackages" / config.name
-    say("package")
-    write_package(
-        tables,
-        package,
-        name=config.name,
-        title=config.title,
-        version=version,
-        created=created,
-        sources=[
-            {"title": f"{s.source} ({s.authority_code})", "path": s.source}
-            for s in result.ledger.sources
-        ],
-        description=config.description + f" As of {as_of.isoformat()}.",
-        release=release_facts(config, as_of),
-    )
-    del derived
-    give_back_memory()  # the records are gone: the database and Excel steps start low
-    say("check")
-    counts = tables.counts
-    if tables.problems:
-        head = "; ".join(map(str, tables.problems[:3]))
-        raise UserError(
-            f"release not switched in: {len(tables.problems)} problems in the tables: {head}"
+    names = written_order(tables)
+    # The Excel copy and the database are made by followers, from each table while it is
+    # written (publisher.release.follow): a 2-core machine makes them meanwhile.
+    followers = Followers([])
+    try:
+        say("excel")
+        followers.all.append(Follower("excel", package, build / f"{config.name}.xlsx", names))
+        say("database")
+        db_path = build / f"{config.name}.db"
+        followers.all.append(Follower("database", package, db_path, names))
+        say("package")
+        write_package(
+            tables,
+            package,
+            name=config.name,
+            title=config.title,
+            version=version,
+            created=created,
+            sources=[
+                {"title": f"{s.source} ({s.authority_code})", "path": s.source}
+                for s in result.ledger.sources
+            ],
+            description=config.description + f" As of {as_of.isoformat()}.",
+            release=release_facts(config, as_of),
+            watch=followers,
         )
-    problems = check_assertions(counts, config)
-    if problems:
-        raise UserError(
-            "release not switched in: row counts outside bounds: " + "; ".join(problems)
-        )
-    # The package as one zip: deflating releases the GIL, so a thread does it meanwhile.
-    with ThreadPoolExecutor(1, thread_name_prefix="zip") as zipping:
-        stop = threading.Event()
-        zipped = zipping.submit(write_zip, package, build / zip_name(config.name), stop)
-        try:
-            text, changed_rows = _database_and_diff(build, package, config, version, previous, say)
-        except BaseException:
-            stop.set()  # the build is abandoned: so is its zip
-            raise
-        say("zip")
-        zipped.result()
+        tables.let_go()
+        del derived
+        give_back_memory()  # the records are gone: the followers' last steps start low
+        say("check")
+        counts = tables.counts
+        if tables.problems:
+            head = "; ".join(map(str, tables.problems[:3]))
+            raise UserError(
+                f"release not switched in: {len(tables.problems)} problems in the tables: {head}"
+            )
+        problems = check_assertions(counts, config)
+        if problems:
+            raise UserError(
+                "release not switched in: row counts outside bounds: " + "; ".join(problems)
+            )
+        # The package as one zip: deflating releases the GIL, so a thread does it meanwhile.
+        with ThreadPoolExecutor(1, thread_name_prefix="zip") as zipping:
+            stop = threading.Event()
+            zipped = zipping.submit(write_zip, package, build / zip_name(config.name), stop)
+            try:
+                text, changed_rows = _diff(build, package, config, version, previous, say)
+                followers.wait()
+                write_datasette_config(build, package, db_path)
+            except BaseException:
+                stop.set()  # the build is abandoned: so is its zip
+                raise
+            say("zip")
+            zipped.result()
+    except BaseException:
+        followers.kill()
+        raise
     write_manifest(
         build,
         Manifest(
@@ -267,7 +277,7 @@ def _build(
     return result, counts, text
 
 
-def _database_and_diff(
+def _diff(
     build: Path,
     package: Path,
     config: PublishConfig,
@@ -275,31 +285,8 @@ def _database_and_diff(
     previous: Path | None,
     say: Step,
 ) -> tuple[str, int]:
-    """The Excel copy, the database, the diff (text, rows changed); files checked.
-
-    The Excel copy and the database both read only the package: they are built side by
-    side, the workbook in a fresh process, so a 2-core machine does both at once."""
-    say("excel")
-    xlsx = build / f"{config.name}.xlsx"
-    excel = subprocess.Popen(
-        [sys.executable, "-c", EXCEL_SCRIPT, str(package), str(xlsx), str(os.getpid())],
-        stderr=subprocess.PIPE,
-    )
-    try:
-        say("database")
-        db_path = build / f"{config.name}.db"
-        build_database(package, db_path, keys_checked=True)  # by CheckedStream
-        write_datasette_config(build, package, db_path)
-    except BaseException:
-        excel.kill()
-        raise
-    finally:
-        _, err = excel.communicate()
-    if excel.returncode != 0:
-        last = shown((err.decode(errors="replace").strip().splitlines() or ["?"])[-1], 200)
-        if (code := errno_in(last)) is not None:  # the worker could not write its file
-            raise OSError(code, f"the Excel copy: {last}")
-        raise UserError(f"release not switched in: the Excel copy failed: {last}")
+    """The diff against the previous release (text, rows changed); the package's files
+    checked against their hashes."""
     say("diff")
     old_package = _package_of(previous, config.name) if previous else None
     # The complete diff (row contents) is written against a previous release only: the

@@ -17,11 +17,10 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from datetime import date
 from itertools import chain, islice
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, TextIO, cast
 from xml.sax.saxutils import escape, quoteattr
 
-from ..faults import fault
-from ..runtime import die_with_parent
+from .load import Arrivals, open_csv
 
 EXCEL_MAX_ROWS = 1_048_576  # rows per sheet, header included
 EXCEL_MAX_CHARS = 32_767  # UTF-16 units per cell
@@ -33,6 +32,7 @@ _FIXED_TIME = (1980, 1, 1, 0, 0, 0)
 _NS = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"'
 _REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _EMPTY = "<c/>"
+_FLUSH_CHARS = 1 << 20  # a sheet's rows are joined and written about this much at a time
 
 
 def _text(v: str) -> str:
@@ -80,6 +80,9 @@ class _Book:
     def part(self, name: str) -> IO[bytes]:
         info = zipfile.ZipInfo(name, date_time=_FIXED_TIME)
         info.compress_type = zipfile.ZIP_DEFLATED
+        # ZipFile.open(info) compresses at zlib's default (6) unless the info says (in
+        # 3.13 the attribute is public as compress_level): level 1 is 3× faster here.
+        info._compresslevel = self.zip.compresslevel  # type: ignore[attr-defined]
         return self.zip.open(info, "w", force_zip64=True)
 
     def put(self, name: str, xml: str) -> None:
@@ -116,12 +119,15 @@ class _Book:
                 f"<row>{header}</row>".encode()
             )
             buf: list[str] = []
+            held = 0
             for row in rows:
                 buf.append(row)
                 count += 1
-                if len(buf) >= 2000:
+                held += len(row)
+                if held >= _FLUSH_CHARS or len(buf) >= 2000:  # notices' rows are long
                     fh.write("".join(buf).encode("utf-8"))
                     buf.clear()
+                    held = 0
             fh.write("".join(buf).encode("utf-8"))
             col = _column_letter(max(len(widths), 1))
             last = count + 1
@@ -222,22 +228,40 @@ def _bold(v: str) -> str:
     return _text(v).replace("<c ", '<c s="2" ', 1)
 
 
-def write_workbook(package_dir: Path, xlsx_path: Path, *, max_rows: int = EXCEL_MAX_ROWS) -> None:
+def write_workbook(
+    package_dir: Path,
+    xlsx_path: Path,
+    *,
+    max_rows: int = EXCEL_MAX_ROWS,
+    arriving: Arrivals | None = None,
+) -> None:
     """An Excel copy of the package: a 说明 sheet, then one sheet per resource.
 
     Headers are the Chinese field titles; cells are typed (dates as Excel dates).
     A resource longer than ``max_rows`` (header included) continues on 表名(2), 表名(3)…
     The creation date is the package's, so the same package gives the same file.
+    ``arriving``: the package is being written (publish's Excel follower); each sheet is
+    written as its table's file is, the 说明 sheet once the package is complete.
     """
     package_dir = Path(package_dir)
-    desc = json.loads((package_dir / "datapackage.json").read_text(encoding="utf-8"))
     book = _Book(Path(xlsx_path))
-    labels = _labels(package_dir, desc)
     try:
+        opener: Callable[[Path], TextIO] = open_csv
+        if arriving is None:
+            desc = _descriptor(package_dir)
+            labels = _labels(package_dir, desc["resources"], opener)
+            resources: Iterable[dict[str, Any]] = desc["resources"]
+        else:
+            labels, resources, opener = {}, arriving.entries(), arriving.open
         listing: list[list[Any]] = []
-        for res in desc["resources"]:
-            sheets, count = _write_resource(book, package_dir, res, max_rows, labels)
+        for res in resources:
+            if arriving is not None and res["name"] == "vocabulary":
+                labels = _labels(package_dir, [res], opener)  # written first: it labels the rest
+            sheets, count = _write_resource(book, package_dir, res, max_rows, labels, opener)
             listing.append([", ".join(sheets), res["name"], res["path"], count, res.get("title")])
+        if arriving is not None:
+            desc = _descriptor(package_dir)
+            arriving.check([r["name"] for r in desc["resources"]])
         cells = [
             "".join(_bold(v) if k == 0 else _plain(v) for k, v in enumerate(r))
             for r in _readme_rows(desc, listing)
@@ -250,18 +274,24 @@ def write_workbook(package_dir: Path, xlsx_path: Path, *, max_rows: int = EXCEL_
         raise
 
 
+def _descriptor(package_dir: Path) -> dict[str, Any]:
+    return cast(dict[str, Any], json.loads((package_dir / "datapackage.json").read_text("utf-8")))
+
+
 def _plain(v: Any) -> str:
     if isinstance(v, int | float) and not isinstance(v, bool):
         return f"<c><v>{v}</v></c>"
     return _text(str(v)) if v not in (None, "") else _EMPTY
 
 
-def _labels(package_dir: Path, desc: dict[str, Any]) -> dict[str, dict[str, str]]:
+def _labels(
+    package_dir: Path, resources: list[dict[str, Any]], opener: Callable[[Path], TextIO]
+) -> dict[str, dict[str, str]]:
     """Code list → code → Chinese label, from the package's ``vocabulary`` resource."""
-    res = next((r for r in desc["resources"] if r["name"] == "vocabulary"), None)
+    res = next((r for r in resources if r["name"] == "vocabulary"), None)
     if res is None:
         return {}
-    rows = _read_csv(package_dir / res["path"])
+    rows = _read_csv(package_dir / res["path"], opener)
     header = next(rows, [])
     at = {name: i for i, name in enumerate(header)}
     out: dict[str, dict[str, str]] = {}
@@ -285,6 +315,7 @@ def _write_resource(
     res: dict[str, Any],
     max_rows: int,
     labels: dict[str, dict[str, str]] | None = None,
+    opener: Callable[[Path], TextIO] = open_csv,
 ) -> tuple[list[str], int]:
     """Write one resource on as many sheets as it needs; return their names and the rows.
     A coded field (``adreg:codes``) shows the Chinese label of each code."""
@@ -300,7 +331,7 @@ def _write_resource(
         or min(max(2 * len(f.get("title") or f["name"]) + 2, 12), 40)
         for f in fields
     ]
-    reader = _read_csv(package_dir / res["path"])
+    reader = _read_csv(package_dir / res["path"], opener)
     if next(reader, None) != [f["name"] for f in fields]:
         raise ValueError(f"{res['path']}: header differs from the schema")
 
@@ -328,10 +359,10 @@ def _write_resource(
             return names, total
 
 
-def _read_csv(path: Path) -> Iterator[list[str]]:
+def _read_csv(path: Path, opener: Callable[[Path], TextIO]) -> Iterator[list[str]]:
     limit = csv.field_size_limit(2**31 - 1)  # a notice's text may exceed the 128 KiB default
     try:
-        with path.open(encoding="utf-8", newline="") as fh:
+        with opener(path) as fh:
             yield from csv.reader(fh)
     finally:
         csv.field_size_limit(limit)
@@ -374,12 +405,3 @@ def _field_note(field: dict[str, Any]) -> str:
         notes.append("取值 one of: " + ", ".join(map(str, enum)))
     notes += [f"{k}: {v}" for k, v in cons.items()]
     return "; ".join(n for n in notes if n)
-
-
-def worker(argv: list[str]) -> None:
-    """The Excel copy in a second process (``package xlsx parent-pid``): it ends when the
-    publish that started it ends, however that ends."""
-    package, xlsx, parent = argv
-    die_with_parent(int(parent))
-    fault("excel-worker")
-    write_workbook(Path(package), Path(xlsx))
