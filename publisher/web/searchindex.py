@@ -24,6 +24,7 @@ shard is the FNV-1a hash of its UTF-16 code units, the same in ``site/assets/sea
 from __future__ import annotations
 
 import json
+import sys
 import unicodedata
 from array import array
 from collections import defaultdict
@@ -83,16 +84,18 @@ def _b36(n: int) -> str:
 
 
 @lru_cache(maxsize=1 << 16)  # a registrant's or medium's name is in many documents
-def name_keys(name: str) -> frozenset[str]:
-    """A name's keys: ``c`` + each character, ``b`` + each two adjacent ones."""
+def name_keys(name: str) -> tuple[str, ...]:
+    """A name's keys: ``c`` + each character, ``b`` + each two adjacent ones (interned:
+    the cache holds a name's keys as references to the one copy of each key)."""
     chars = norm(name).replace(" ", "")
-    return frozenset(["c" + c for c in chars] + ["b" + a + b for a, b in pairwise(chars)])
+    keys = {"c" + c for c in chars} | {"b" + a + b for a, b in pairwise(chars)}
+    return tuple(map(sys.intern, keys))
 
 
 def keys_of(doc: Doc) -> set[str]:
     keys: set[str] = set()
     for name in doc.names:
-        keys |= name_keys(name)
+        keys.update(name_keys(name))
     for p in (*doc.pinyin, *doc.initials):
         if len(p) >= 2:
             keys.add("p" + p[:2])
