@@ -22,7 +22,7 @@ from . import answers as a
 from .entities import decision_rows
 from .notices import NOTICE_SUMMARY, notice_summary, notice_with
 from .reader import Reader
-from .verify import answer_for
+from .verify import answers_for
 
 BATCH = 500
 
@@ -271,22 +271,30 @@ def package_folder(reader: Reader) -> str | None:
     return found[0].parent.relative_to(reader.folder).as_posix() if found else None
 
 
-def registration_evidence(
-    reader: Reader, registration_id: str, day: date
-) -> Callable[[a.Medium], a.VerifyAnswer] | None:
-    """``verify``'s answer on ``day`` for the media of one registration, as if each were
-    asked by its id: the status of the registration, the evidence, and the release
-    (version, database sha256). The answer is made once per registration; each medium's
-    differs only in the query and the match."""
-    reg = reader.one("SELECT id, publisher_id FROM registrations WHERE id = ?", [registration_id])
-    if reg is None:
-        return None
-    match = a.Match(
-        field="medium_id", value="", registration_id=reg["id"], publisher_id=reg["publisher_id"]
-    )
+def registrations_evidence(
+    reader: Reader, registration_ids: list[str], day: date
+) -> dict[str, Callable[[a.Medium], a.VerifyAnswer]]:
+    """``verify``'s answer on ``day`` for the media of each of ``registration_ids`` (unknown
+    ids left out), as if each medium were asked by its id: the status of its registration,
+    the evidence, and the release (version, database sha256). The answers are made once
+    per registration, a dozen statements for all of them (:func:`~.verify.answers_for`);
+    each medium's differs only in the query and the match."""
+    if not registration_ids:
+        return {}
+    marks = ", ".join("?" * len(registration_ids))
+    matches = [
+        a.Match(field="medium_id", value="", registration_id=r[0], publisher_id=r[1])
+        for r in reader.rows(
+            f"SELECT id, publisher_id FROM registrations WHERE id IN ({marks}) ORDER BY id",
+            registration_ids,
+        )
+    ]
     base: dict[str, Any] = {"query": "", "on": day, "release": reader.ref}
-    answer = answer_for(reader, match, day, base, [], 1, [])
+    answers = answers_for(reader, matches, day, base)
+    return {m.registration_id: _for_medium(m, x) for m, x in zip(matches, answers, strict=True)}
 
+
+def _for_medium(match: a.Match, answer: a.VerifyAnswer) -> Callable[[a.Medium], a.VerifyAnswer]:
     def for_medium(m: a.Medium) -> a.VerifyAnswer:
         found = msgspec.structs.replace(match, value=m.id, medium_id=m.id)
         return msgspec.structs.replace(answer, query=m.name, match=found)

@@ -16,6 +16,7 @@ from .reader import Reader
 from .registration import (
     authority_named,
     penalties_of,
+    penalties_of_many,
     ref_fields,
     registrant_from,
     status_period,
@@ -236,7 +237,7 @@ def registrations_of(reader: Reader, ids: list[str]) -> dict[str, a.Registration
         reader, f"registration_id IN ({marks}) ORDER BY registration_id, decision_date, id", ids
     ):
         decisions.setdefault(dec.registration_id or "", []).append(dec)
-    penalties = {o: penalties_of(reader, o) for o in owners}
+    penalties = penalties_of_many(reader, owners)
     authorities: dict[str, a.AuthorityRef] = {}
     out = {}
     for row in regs:

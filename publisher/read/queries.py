@@ -20,13 +20,6 @@ WHERE s.registration_id = :registration_id AND s.valid_from <= :day AND s.valid_
 ORDER BY s.valid_from DESC
 LIMIT 1"""
 
-# The registration's details (names, representative, address, media, licence window in
-# force) on :day: the detail period containing it.
-DETAILS_ON = """SELECT * FROM registration_details
-WHERE registration_id = :registration_id AND valid_from <= :day
-ORDER BY valid_from DESC
-LIMIT 1"""
-
 # Status of every registration on the horizon, with its Chinese label.
 CURRENT_STATUS = """SELECT r.id AS registration_id, r.registration_number,
        r.publisher_id, p.name AS publisher_name,

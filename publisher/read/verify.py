@@ -25,15 +25,15 @@ from . import answers as a
 from .match import MATCH_LIMIT, find
 from .reader import Reader
 from .registration import (
-    authority_on,
+    authorities_of,
     coverage,
-    decisions_until,
-    details_on,
-    media_on,
-    penalties_of,
-    registrant_on,
-    registration,
-    status_period,
+    decisions_until_of,
+    details_of,
+    media_of,
+    penalties_of_many,
+    registrants_of,
+    registrations_ref,
+    status_periods_of,
     statuses_on,
 )
 
@@ -134,23 +134,49 @@ def answer_for(
     total: int,
     notes: list[str],
 ) -> a.VerifyAnswer:
-    """``verify``'s whole answer for the registration ``m`` matched, on ``day`` (the site's
-    verification pages ask it once per registration)."""
+    """``verify``'s whole answer for the registration ``m`` matched, on ``day``."""
+    return answers_for(reader, [m], day, base, [(candidates, total, notes)])[0]
+
+
+Extras = tuple[list[a.Candidate], int, list[str]]  # candidates, how many matched, notes
+
+
+def answers_for(
+    reader: Reader,
+    matches: list[a.Match],
+    day: date,
+    base: dict[str, Any],
+    extras: list[Extras] | None = None,
+) -> list[a.VerifyAnswer]:
+    """:func:`answer_for` each of ``matches`` (``extras``: each one's candidates, their
+    total and notes; by default none, 1 and none), a dozen statements for all of them:
+    the site's verification pages ask it for a batch of registrations at once."""
     ref = reader.ref
-    rid = m.registration_id
     asked = min(day, ref.horizon)
-    warnings: list[a.Warning] = []
-    last_status = None
-    period: a.Period | None = None
-    if day < ref.regime_start:
-        verdict = "before_regime"
-        notes.append(
-            f"{day.isoformat()}早于《广告发布登记管理规定》施行之日（2016年12月1日），"
-            "当时没有广告发布登记制度。"
-        )
-    else:
-        period = status_period(reader, rid, asked)
-        if day > ref.regime_end:
+    ids = list(dict.fromkeys(m.registration_id for m in matches))
+    periods = status_periods_of(reader, ids, asked) if day >= ref.regime_start else {}
+    details = details_of(reader, ids, asked)
+    regs = registrations_ref(reader, ids)
+    decisions = decisions_until_of(reader, ids, asked)
+    penalties = penalties_of_many(reader, [m.publisher_id for m in matches])
+    registrants = registrants_of(reader, ids, details)
+    authorities = authorities_of(reader, ids, asked)
+    media = media_of(reader, ids, asked)
+    grounds = _grounds(reader, list(periods.values()))
+    out = []
+    for i, m in enumerate(matches):
+        candidates, total, notes = extras[i] if extras else ([], 1, [])
+        rid = m.registration_id
+        warnings: list[a.Warning] = []
+        last_status = None
+        period = periods.get(rid)
+        if day < ref.regime_start:
+            verdict = "before_regime"
+            notes.append(
+                f"{day.isoformat()}早于《广告发布登记管理规定》施行之日（2016年12月1日），"
+                "当时没有广告发布登记制度。"
+            )
+        elif day > ref.regime_end:
             verdict = "no_longer_required"
             last_status = period.status if period else "not_registered"
             notes.append(
@@ -167,56 +193,73 @@ def answer_for(
                         "以下为截至该日所知的状态，之后的决定不在本版本中。",
                     )
                 )
-    details = details_on(reader, rid, asked)
-    reg = registration(reader, rid)
-    decisions = decisions_until(reader, rid, asked)
-    penalties = penalties_of(reader, m.publisher_id)
-    licence = None
-    if details is not None:
-        licence = a.LicenceWindow(
-            valid_from=_day(details.get("licence_valid_from")),
-            valid_to=_day(details.get("licence_valid_to")),
+        detail = details.get(rid)
+        licence = None
+        if detail is not None:
+            licence = a.LicenceWindow(
+                valid_from=_day(detail.get("licence_valid_from")),
+                valid_to=_day(detail.get("licence_valid_to")),
+            )
+        mine = penalties[m.publisher_id]
+        warnings += _warnings(reader, ref, day, asked, verdict, licence, detail, mine)
+        out.append(
+            a.VerifyAnswer(
+                verdict=verdict,
+                verdict_zh=verdict_zh(verdict),
+                asked_on=asked,
+                last_status=last_status,
+                match=m,
+                candidates=candidates,
+                candidates_total=total,
+                registration=regs[rid],
+                registrant=registrants[rid],
+                authority=authorities[rid],
+                media=media.get(rid, []),
+                licence=licence,
+                period=period,
+                basis=_basis(period, grounds),
+                decisions=decisions.get(rid, []),
+                penalties=mine,
+                warnings=warnings,
+                notes=notes,
+                **base,
+            )
         )
-    basis = _basis(reader, period)
-    warnings += _warnings(reader, ref, day, asked, verdict, licence, details, penalties)
-    return a.VerifyAnswer(
-        verdict=verdict,
-        verdict_zh=verdict_zh(verdict),
-        asked_on=asked,
-        last_status=last_status,
-        match=m,
-        candidates=candidates,
-        candidates_total=total,
-        registration=reg,
-        registrant=registrant_on(reader, rid, details),
-        authority=authority_on(reader, rid, asked),
-        media=media_on(reader, rid, asked),
-        licence=licence,
-        period=period,
-        basis=basis,
-        decisions=decisions,
-        penalties=penalties,
-        warnings=warnings,
-        notes=notes,
-        **base,
-    )
+    return out
 
 
 def _day(value: Any) -> date | None:
     return date.fromisoformat(value) if value else None
 
 
-def _basis(reader: Reader, period: a.Period | None) -> a.Basis | None:
-    """The legal ground of the status: a deemed renewal's timely application (Art. 10), a
-    cancellation's ground (Art. 9), a withdrawal's, annulment's or revocation's basis."""
+def _grounded(period: a.Period | None) -> str | None:
+    """The decision a status period's legal ground is read from, if it has one."""
     if period is None or period.decision_id is None or period.status in ("valid", "expired"):
         return None
-    d = reader.one(
-        "SELECT id, kind, application_date, cancellation_ground, legal_basis, decision_date"
-        " FROM decisions WHERE id = ?",
-        [period.decision_id],
-    )
-    if d is None:
+    return period.decision_id
+
+
+def _grounds(reader: Reader, periods: list[a.Period]) -> dict[str, dict[str, Any]]:
+    """The decisions of :func:`_grounded` periods, by id, in one statement."""
+    ids = sorted({d for p in periods if (d := _grounded(p))})
+    if not ids:
+        return {}
+    return {
+        d["id"]: d
+        for d in reader.all(
+            "SELECT id, kind, application_date, cancellation_ground, legal_basis, decision_date"
+            f" FROM decisions WHERE id IN ({', '.join('?' * len(ids))})",
+            ids,
+        )
+    }
+
+
+def _basis(period: a.Period | None, grounds: dict[str, dict[str, Any]]) -> a.Basis | None:
+    """The legal ground of the status: a deemed renewal's timely application (Art. 10), a
+    cancellation's ground (Art. 9), a withdrawal's, annulment's or revocation's basis."""
+    decision = _grounded(period)
+    d = grounds.get(decision) if decision else None
+    if period is None or d is None:
         return None
     if period.status == "deemed_renewal":
         applied = _day(d["application_date"])

@@ -10,14 +10,14 @@ permalinks: ``notices/<id>.html``, ``publishers/<id>.html``, ``media/<id>.html``
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
 from ..law import law
 from ..read import catalog
 from ..read import entities as e
 from ..read import notices as n
-from ..read.answers import Notice, NoticeSummary, Publisher, Registration
+from ..read.answers import Medium, Notice, NoticeSummary, Publisher, Registration, VerifyAnswer
 from ..read.catalog import Authority, Count, IndexedNotice
 from ..read.reader import Reader
 from ..vocabulary import VOCABULARY, zh
@@ -204,13 +204,20 @@ def entity_pages(reader: Reader, ids: list[str]) -> Iterator[Page]:
     registrants' registrations together."""
     for start in range(0, len(ids), ENTITY_BATCH):
         found = [p for pid in ids[start : start + ENTITY_BATCH] if (p := e.publisher(reader, pid))]
-        known = e.registrations_of(reader, [s.id for p in found for s in p.registrations])
+        rids = [s.id for p in found for s in p.registrations]
+        known = e.registrations_of(reader, rids)
+        evidence = catalog.registrations_evidence(reader, rids, reader.ref.horizon)
         for p in found:
             regs = [known[s.id] for s in p.registrations if s.id in known]
-            yield from _entity_pages(reader, p, regs)
+            yield from _entity_pages(reader, p, regs, evidence)
 
 
-def _entity_pages(reader: Reader, p: Publisher, regs: list[Registration]) -> Iterator[Page]:
+def _entity_pages(
+    reader: Reader,
+    p: Publisher,
+    regs: list[Registration],
+    evidence: dict[str, Callable[[Medium], VerifyAnswer]],
+) -> Iterator[Page]:
     """A registrant's page, and its media's pages and verification pages."""
     ref = reader.ref
     href = publisher_path(p.id)
@@ -227,7 +234,7 @@ def _entity_pages(reader: Reader, p: Publisher, regs: list[Registration]) -> Ite
     )
     for reg in regs:
         owner = {"href": href, "name": reg.registrant.name}
-        evidence = catalog.registration_evidence(reader, reg.id, ref.horizon)
+        answer = evidence.get(reg.id)
         for m in reg.media:
             yield (
                 medium_path(m.id),
@@ -246,7 +253,7 @@ def _entity_pages(reader: Reader, p: Publisher, regs: list[Registration]) -> Ite
                 "verify.html",
                 {
                     "medium": m,
-                    "answer": evidence(m) if evidence else None,
+                    "answer": answer(m) if answer else None,
                     "periods": reg.periods,
                     "publisher": owner,
                     "release": ref,

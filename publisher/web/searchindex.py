@@ -24,12 +24,16 @@ shard is the FNV-1a hash of its UTF-16 code units, the same in ``site/assets/sea
 from __future__ import annotations
 
 import json
+import sys
 import unicodedata
 from array import array
+from collections import defaultdict
 from collections.abc import Iterable
-from functools import cache
+from functools import cache, lru_cache
 from itertools import pairwise
 from typing import NamedTuple
+
+import msgspec
 
 DOCS_PER_SHARD = 500
 POSTINGS_PER_SHARD = 40_000
@@ -44,6 +48,13 @@ class Doc(NamedTuple):
     names: list[str]
     pinyin: list[str]
     initials: list[str]
+
+
+def _postings() -> array[int]:
+    return array("I")
+
+
+_encode = msgspec.json.Encoder().encode  # compact, non-ASCII as is: as json.dumps was
 
 
 def norm(text: str) -> str:
@@ -72,12 +83,19 @@ def _b36(n: int) -> str:
     return "".join(reversed(out))
 
 
+@lru_cache(maxsize=1 << 16)  # a registrant's or medium's name is in many documents
+def name_keys(name: str) -> tuple[str, ...]:
+    """A name's keys: ``c`` + each character, ``b`` + each two adjacent ones (interned:
+    the cache holds a name's keys as references to the one copy of each key)."""
+    chars = norm(name).replace(" ", "")
+    keys = {"c" + c for c in chars} | {"b" + a + b for a, b in pairwise(chars)}
+    return tuple(map(sys.intern, keys))
+
+
 def keys_of(doc: Doc) -> set[str]:
     keys: set[str] = set()
     for name in doc.names:
-        chars = list(norm(name).replace(" ", ""))
-        keys.update("c" + c for c in chars)
-        keys.update("b" + a + b for a, b in pairwise(chars))
+        keys.update(name_keys(name))
     for p in (*doc.pinyin, *doc.initials):
         if len(p) >= 2:
             keys.add("p" + p[:2])
@@ -88,30 +106,26 @@ class SearchIndex:
     """Documents added in order; ``files()`` gives the index's files (path, bytes)."""
 
     def __init__(self) -> None:
-        self.postings: dict[str, array[int]] = {}
-        self.docs: list[str] = []  # each doc as its JSON text (small in memory)
+        self.postings: defaultdict[str, array[int]] = defaultdict(_postings)
+        self.docs: list[bytes] = []  # each doc as its JSON text (small in memory)
         self.count = 0
 
     def add(self, doc: Doc) -> None:
         n = len(self.docs)
+        postings = self.postings
         for key in keys_of(doc):
-            found = self.postings.get(key)
-            if found is None:
-                found = self.postings[key] = array("I")
-            found.append(n)
+            postings[key].append(n)
         self.docs.append(
-            json.dumps(
+            _encode(
                 [
                     doc.url,
                     doc.title,
                     doc.kind,
                     doc.date,
-                    SEP.join(norm(x) for x in doc.names),
+                    SEP.join(map(norm, doc.names)),
                     " ".join(doc.pinyin),
                     " ".join(doc.initials),
-                ],
-                ensure_ascii=False,
-                separators=(",", ":"),
+                ]
             )
         )
 
@@ -130,14 +144,14 @@ class SearchIndex:
             buckets[fnv1a(key) % shards].append(
                 json.dumps(key, ensure_ascii=False) + ':"' + ",".join(deltas) + '"'
             )
-        self.postings = {}
+        self.postings = defaultdict(_postings)
         for i, bucket in enumerate(buckets):
             body = "{" + ",".join(bucket) + "}"
             yield f"search/k/{i}.js", f"adregSearch.keys({i},{body});\n".encode()
         doc_shards = -(-len(self.docs) // DOCS_PER_SHARD)
         for s in range(doc_shards):
             part = self.docs[s * DOCS_PER_SHARD : (s + 1) * DOCS_PER_SHARD]
-            yield f"search/d/{s}.js", f"adregSearch.docs({s},[{','.join(part)}]);\n".encode()
+            yield f"search/d/{s}.js", b"adregSearch.docs(%d,[%s]);\n" % (s, b",".join(part))
         meta = {
             "docs": len(self.docs),
             "docsPerShard": DOCS_PER_SHARD,

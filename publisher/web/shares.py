@@ -1,10 +1,13 @@
 """The bulk pages of a site, shared between two processes: notices, registrants, media and
-verification pages, cut into chunks that each process takes in turn from a shared counter.
+verification pages, cut into chunks that each process takes in turn from a shared list.
 
-The parent lists the chunks (notice ids and registrant ids, a batch each) and forks a
-child; the child takes chunk after chunk while the parent makes the site's single pages
-(lists, search index, downloads), then the parent takes chunks too, so both cores stay
-busy until the last chunk whatever either side's other work costs. Each process writes
+The parent lists the chunks (registrant ids, then notice ids, a batch each) and forks a
+child; the child takes chunk after chunk from the front of the list while the parent
+makes the site's single pages (lists, search index, downloads), then the parent takes
+chunks from the back, so both cores stay busy until the last chunk whatever either side's
+other work costs. From opposite ends, the two write into different folders (registrants,
+media and verification pages; notices) until they meet: two processes creating files in
+one folder at once wait for each other in the file system (measured: about as slow as one). Each process writes
 its own pages with its own :class:`~publisher.web.writer.Writer`; the child hands its
 manifest entries back through a file, which the parent merges (refusing a path made twice).
 """
@@ -60,7 +63,7 @@ def pages_of(
 
 
 class Shares:
-    """The chunks, a counter both processes take from, and the child (when ``jobs`` > 1
+    """The chunks, the two ends both processes take from, and the child (when ``jobs`` > 1
     and the platform forks). Make it before the parent's other work; ``work`` then
     ``join`` after it; ``close`` in any case."""
 
@@ -80,23 +83,30 @@ class Shares:
         self.child: Any = None
         forks = "fork" in multiprocessing.get_all_start_methods()
         ctx = multiprocessing.get_context("fork" if forks else None)
-        self.counter = ctx.Value("l", 0)
+        self.ends = ctx.Array("l", [0, len(work)])  # the next from the front, the back
         if jobs > 1 and forks and len(work) > 1:
             self.child = ctx.Process(
                 target=self._child, args=(release, out, builder, previous), daemon=True
             )
             self.child.start()
 
-    def _take(self) -> int:
-        with self.counter.get_lock():
-            i = int(self.counter.value)
-            self.counter.value = i + 1
-        return i
+    def _take(self, back: bool) -> int | None:
+        """The next chunk's index from the front or the back; None when none is left."""
+        with self.ends.get_lock():
+            front, end = self.ends[0], self.ends[1]
+            if front >= end:
+                return None
+            if back:
+                self.ends[1] = end - 1
+                return int(end - 1)
+            self.ends[0] = front + 1
+            return int(front)
 
-    def work_on(self, reader: Reader, writer: Writer) -> int:
-        """Make the pages of chunk after chunk until none is left; how many chunks."""
+    def work_on(self, reader: Reader, writer: Writer, *, back: bool = True) -> int:
+        """Make the pages of chunk after chunk (the parent's from the back, the child's
+        from the front) until none is left; how many chunks."""
         done = 0
-        while (i := self._take()) < len(self.work):
+        while (i := self._take(back)) is not None:
             for page in pages_of(reader, self.work[i], self.by_code):
                 writer.page(*page)
             done += 1
@@ -111,7 +121,7 @@ class Shares:
         try:
             reader = Reader(release)  # its own connection: never the parent's
             writer = Writer(out, builder, reader.ref.version, previous)
-            self.work_on(reader, writer)
+            self.work_on(reader, writer, back=False)
             self.part.write_bytes(msgspec.json.encode([writer.manifest.pages, writer.stats]))
             reader.close()
         except OSError as exc:

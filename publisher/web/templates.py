@@ -71,11 +71,13 @@ _LINE_KINDS = {"head": ("<h2>", "</h2>"), "p": ("<p>", "</p>")}
 def notice_lines(lines: list[tuple[str, str]]) -> Markup:
     """A notice's text (``pages.body_lines``) as HTML: a heading per decision, a paragraph
     per line, ``class`` the line's kind (item, note). One call per notice: a template loop
-    spent more than the rest of the page on a notice's 50–100 lines."""
+    spent more than the rest of the page on a notice's 50–100 lines. The lines are escaped
+    together, in one call (a line holds no line break: ``body_lines`` split them)."""
+    escaped = str(escape("\n".join([line for _, line in lines]))).split("\n")
     out = []
-    for kind, line in lines:
+    for (kind, _), line in zip(lines, escaped, strict=True):
         start, end = _LINE_KINDS.get(kind) or (f'<p class="{escape(kind)}">', "</p>")
-        out.append(f"{start}{escape(line)}{end}")
+        out.append(f"{start}{line}{end}")
     return Markup("\n".join(out))
 
 

@@ -24,6 +24,7 @@ from ..model import Base
 from .templates import render
 
 SITE_MANIFEST = "site.json"
+_json = msgspec.json.Encoder().encode
 
 
 class PageEntry(Base, kw_only=True):
@@ -68,28 +69,31 @@ class Writer:
         self.out = out
         self.builder = builder
         self.manifest = SiteManifest(builder=builder, release=release)
-        self.previous_dir = previous
         old = read_site_manifest(manifest_of(previous)) if previous else None
         self.previous = old.pages if old and old.builder == builder else {}
         self.stats = Stats()
-        self._dirs: set[Path] = set()
+        self._root = os.fspath(out) + os.sep
+        self._old_root = os.fspath(previous) + os.sep if previous else ""
+        self._dirs: set[str] = set()
+        self._hashes: dict[str, Any] = {}
         self._started = time.perf_counter()
 
-    def _target(self, path: str) -> Path:
+    def _target(self, path: str) -> str:
+        """Where ``path`` goes, its folder made (once a folder): a plain string, as a
+        page's file is opened once and a ``Path`` object per page cost more than that."""
         if path in self.manifest.pages:
             raise UserError(f"site: two pages would be written to {path}")
-        target = self.out / path
-        parent = target.parent
-        if parent not in self._dirs:
-            parent.mkdir(parents=True, exist_ok=True)
-            self._dirs.add(parent)
-        return target
+        folder, _, _ = path.rpartition("/")
+        if folder not in self._dirs:
+            os.makedirs(self._root + folder, exist_ok=True)
+            self._dirs.add(folder)
+        return self._root + path
 
-    def _reuse(self, path: str, key: str, target: Path) -> bool:
+    def _reuse(self, path: str, key: str, target: str) -> bool:
         old = self.previous.get(path)
-        if old is None or old.input != key or self.previous_dir is None:
+        if old is None or old.input != key or not self._old_root:
             return False
-        source = self.previous_dir / path
+        source = self._old_root + path
         try:
             os.link(source, target)
         except FileNotFoundError:
@@ -100,7 +104,7 @@ class Writer:
         self.stats.reused += 1
         return True
 
-    def _write(self, path: str, key: str, target: Path, data: bytes) -> None:
+    def _write(self, path: str, key: str, target: str, data: bytes) -> None:
         fd = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o666)
         try:  # (no buffered file object: one write of the whole page)
             view = memoryview(data)
@@ -116,9 +120,12 @@ class Writer:
     def page(self, path: str, template: str, context: dict[str, Any]) -> None:
         """Render ``template`` with ``context`` (plus ``root`` and ``path``) to ``path``."""
         context = {"root": root_of(path), "path": path, **context}
-        h = hashlib.blake2b(digest_size=16)
-        h.update(f"{self.builder}\0{template}\0".encode())
-        h.update(msgspec.json.encode(context))
+        start = self._hashes.get(template)
+        if start is None:  # the builder and template, hashed once
+            start = hashlib.blake2b(f"{self.builder}\0{template}\0".encode(), digest_size=16)
+            self._hashes[template] = start
+        h = start.copy()
+        h.update(_json(context))
         key = h.hexdigest()
         target = self._target(path)
         if not self._reuse(path, key, target):
@@ -138,7 +145,7 @@ class Writer:
             os.link(source, target)
         except OSError:
             shutil.copyfile(source, target)
-        size = target.stat().st_size
+        size = os.stat(target).st_size
         self.manifest.pages[path] = PageEntry(input=sha256, sha256=sha256, bytes=size)
         self.stats.reused += 1
 
