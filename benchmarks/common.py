@@ -156,6 +156,10 @@ def tool(name: str) -> str:
     return found
 
 
+PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
+TREE_EVERY = 0.2  # seconds between samples of a process tree's memory
+
+
 def tree_rss(root: int) -> int:
     """Bytes resident in ``root`` and all its descendants, now (Linux ``/proc``)."""
     parent: dict[int, int] = {}
@@ -179,10 +183,6 @@ def tree_rss(root: int) -> int:
         except (OSError, IndexError, ValueError):
             continue
     return total
-
-
-PAGE = os.sysconf("SC_PAGE_SIZE") if hasattr(os, "sysconf") else 4096
-TREE_EVERY = 0.2  # seconds between samples of a process tree's memory
 
 
 def measured(cmd: list[str], cwd: Path, stdout: Path | None = None) -> dict[str, Any]:
@@ -216,6 +216,7 @@ def measured(cmd: list[str], cwd: Path, stdout: Path | None = None) -> dict[str,
             lines.append((time.perf_counter() - t0, raw.decode(errors="replace").rstrip()))
         rc = proc.wait()
         wall = time.perf_counter() - t0
+        proc.stderr.close()
         done.set()
         if sampler.is_alive():
             sampler.join()

@@ -240,6 +240,12 @@ def zh(code_list: str, code: str | None) -> str:
     return term.zh if term else code
 
 
+def split_codes(code_list: str, joined: str | None) -> tuple[list[str], list[str]]:
+    """The codes of a ``;``-joined cell (penalties' ``kinds``) and their Chinese labels."""
+    codes = [c for c in (joined or "").split(";") if c]
+    return codes, [zh(code_list, c) for c in codes]
+
+
 def basis(code_list: str, code: str) -> str:
     term = VOCABULARY[code_list].get(code)
     return term.basis if term else ""

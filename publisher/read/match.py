@@ -16,7 +16,7 @@ from datetime import date
 
 from ..values import clean_text
 from . import answers as a
-from .reader import Reader
+from .reader import Reader, marks
 from .search import search
 
 MATCH_LIMIT = 30  # registrations gathered at the most; "30 or more" beyond it
@@ -165,10 +165,6 @@ def _registrations(reader: Reader, number: str) -> list[a.Match]:
     ]
 
 
-def _in(values: list[str]) -> str:
-    return ", ".join("?" * len(values))
-
-
 def _searched(reader: Reader, text: str) -> Iterator[a.Match]:
     """Names containing the query, pinyin and code prefixes: each hit's registrations, in
     the search's order (two batched lookups, whatever the number of hits)."""
@@ -179,7 +175,7 @@ def _searched(reader: Reader, text: str) -> Iterator[a.Match]:
         {
             r["id"]: r
             for r in reader.all(
-                f"SELECT id, registration_id, publisher_id FROM media WHERE id IN ({_in(media)})",
+                f"SELECT id, registration_id, publisher_id FROM media WHERE id IN ({marks(media)})",
                 media,
             )
         }
@@ -189,7 +185,7 @@ def _searched(reader: Reader, text: str) -> Iterator[a.Match]:
     of_publisher: dict[str, list[str]] = {}
     if pubs:
         for r in reader.all(
-            f"SELECT id, publisher_id FROM registrations WHERE publisher_id IN ({_in(pubs)})"
+            f"SELECT id, publisher_id FROM registrations WHERE publisher_id IN ({marks(pubs)})"
             " ORDER BY id",
             pubs,
         ):

@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..vocabulary import zh
+from ..vocabulary import split_codes, zh
 from . import answers as a
 from .entities import decision_rows, page_size
 from .reader import Reader
@@ -112,7 +112,7 @@ def notice_with(n: dict[str, Any], decisions: list[a.Decision]) -> a.Notice:
 
 
 def _penalty(reader: Reader, r: dict[str, Any]) -> a.Penalty:
-    kinds = [k for k in (r["kinds"] or "").split(";") if k]
+    kinds, kinds_zh = split_codes("penalty_kind", r["kinds"])
     authority = reader.one(
         "SELECT name FROM authorities WHERE division_code = ?", [r["authority_code"]]
     )
@@ -125,7 +125,7 @@ def _penalty(reader: Reader, r: dict[str, Any]) -> a.Penalty:
         party_credit_code=r["party_credit_code"],
         publisher_id=r["publisher_id"],
         kinds=kinds,
-        kinds_zh=[zh("penalty_kind", k) for k in kinds],
+        kinds_zh=kinds_zh,
         decision_date=date.fromisoformat(r["decision_date"]),
         violation=r["violation"],
         violation_zh=zh("violation", r["violation"]) if r["violation"] else None,

@@ -37,6 +37,11 @@ def release_folder(release: Path) -> Path:
     raise UserError(f"{release}: not a release and no current release in it (run adreg publish)")
 
 
+def marks(values: list[Any]) -> str:
+    """The placeholders of an ``IN (…)`` list of ``values``: ``?, ?, ?``."""
+    return ", ".join("?" * len(values))
+
+
 class Reader:
     """One release, opened read-only. Cheap to share: connections are per thread."""
 

@@ -8,9 +8,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-from ..vocabulary import zh
+from ..vocabulary import split_codes, zh
 from . import answers as a
-from .reader import Reader
+from .reader import Reader, marks
 
 
 def _d(value: Any) -> date | None:
@@ -20,10 +20,6 @@ def _d(value: Any) -> date | None:
 def status_label(code: str) -> str:
     label = zh("status", code)
     return label if label != code else zh("verdict", code)
-
-
-def _marks(ids: list[str]) -> str:
-    return ", ".join("?" * len(ids))
 
 
 def status_period(reader: Reader, registration_id: str, day: date) -> a.Period | None:
@@ -43,7 +39,7 @@ def status_periods_of(reader: Reader, ids: list[str], day: date) -> dict[str, a.
         "SELECT s.registration_id, s.status, v.zh AS status_zh, s.valid_from, s.valid_to,"
         " s.decision_id FROM status_periods AS s"
         " LEFT JOIN vocabulary AS v ON v.list = 'status' AND v.code = s.status"
-        f" WHERE s.registration_id IN ({_marks(ids)}) AND s.valid_from <= ? AND s.valid_to >= ?"
+        f" WHERE s.registration_id IN ({marks(ids)}) AND s.valid_from <= ? AND s.valid_to >= ?"
         " ORDER BY s.registration_id, s.valid_from",
         [*ids, on, on],
     ):
@@ -62,10 +58,10 @@ def statuses_on(reader: Reader, registration_ids: list[str], day: date) -> dict[
     statement: a search of status_periods' key per registration."""
     if not registration_ids:
         return {}
-    marks = ", ".join("?" * len(registration_ids))
+    placeholders = marks(registration_ids)
     rows = reader.all(
         "SELECT registration_id, status FROM status_periods"
-        f" WHERE registration_id IN ({marks}) AND valid_from <= ? AND valid_to >= ?",
+        f" WHERE registration_id IN ({placeholders}) AND valid_from <= ? AND valid_to >= ?",
         [*registration_ids, day.isoformat(), day.isoformat()],
     )
     return {r["registration_id"]: r["status"] for r in rows}
@@ -82,7 +78,7 @@ def details_of(reader: Reader, ids: list[str], day: date) -> dict[str, dict[str,
     out: dict[str, dict[str, Any]] = {}
     if ids:
         for row in reader.all(
-            f"SELECT * FROM registration_details WHERE registration_id IN ({_marks(ids)})"
+            f"SELECT * FROM registration_details WHERE registration_id IN ({marks(ids)})"
             " AND valid_from <= ? ORDER BY registration_id, valid_from",
             [*ids, day.isoformat()],
         ):
@@ -103,7 +99,7 @@ def registrations_ref(reader: Reader, ids: list[str]) -> dict[str, a.Registratio
         return {}
     return {
         row["id"]: a.RegistrationRef(**ref_fields(row))
-        for row in reader.rows(f"SELECT * FROM registrations WHERE id IN ({_marks(ids)})", ids)
+        for row in reader.rows(f"SELECT * FROM registrations WHERE id IN ({marks(ids)})", ids)
     }
 
 
@@ -139,7 +135,7 @@ def registrants_of(
         p["registration_id"]: registrant_from(p, details.get(p["registration_id"]))
         for p in reader.rows(
             "SELECT r.id AS registration_id, p.* FROM registrations r"
-            f" JOIN publishers p ON p.id = r.publisher_id WHERE r.id IN ({_marks(ids)})",
+            f" JOIN publishers p ON p.id = r.publisher_id WHERE r.id IN ({marks(ids)})",
             ids,
         )
     }
@@ -175,7 +171,7 @@ def authorities_of(reader: Reader, ids: list[str], day: date) -> dict[str, a.Aut
     out = {}
     for row in reader.rows(
         "SELECT r.id, a.division_code, a.name, a.level FROM registrations r"
-        f" JOIN authorities a ON a.division_code = r.authority_code WHERE r.id IN ({_marks(ids)})",
+        f" JOIN authorities a ON a.division_code = r.authority_code WHERE r.id IN ({marks(ids)})",
         ids,
     ):
         code = row["division_code"]
@@ -208,7 +204,7 @@ def media_of(reader: Reader, ids: list[str], day: date) -> dict[str, list[a.Medi
     if not ids:
         return out
     media = reader.rows(
-        f"SELECT * FROM media WHERE registration_id IN ({_marks(ids)})"
+        f"SELECT * FROM media WHERE registration_id IN ({marks(ids)})"
         " ORDER BY registration_id, name, id",
         ids,
     )
@@ -216,7 +212,7 @@ def media_of(reader: Reader, ids: list[str], day: date) -> dict[str, list[a.Medi
     if media:
         mids = [m["id"] for m in media]
         for n in reader.rows(
-            f"SELECT medium_id, name FROM medium_names WHERE medium_id IN ({_marks(mids)})"
+            f"SELECT medium_id, name FROM medium_names WHERE medium_id IN ({marks(mids)})"
             " AND valid_from <= ? ORDER BY medium_id, valid_from",
             [*mids, day.isoformat()],
         ):
@@ -249,7 +245,7 @@ def decisions_until_of(reader: Reader, ids: list[str], day: date) -> dict[str, l
         return out
     for r in reader.rows(
         "SELECT id, registration_id, decision_number, kind, decision_date, publication_date,"
-        f" notice_id FROM decisions WHERE registration_id IN ({_marks(ids)})"
+        f" notice_id FROM decisions WHERE registration_id IN ({marks(ids)})"
         " AND decision_date <= ? ORDER BY registration_id, decision_date, id",
         [*ids, day.isoformat()],
     ):
@@ -275,12 +271,12 @@ def penalties_of(reader: Reader, registrant_id: str) -> list[a.PenaltyRef]:
         "SELECT credit_code, sponsor_credit_code FROM publishers WHERE id = ?", [registrant_id]
     )
     codes = sorted({registrant_id} | {c for c in (p or {}).values() if c})
-    marks = ", ".join("?" * len(codes))
+    placeholders = marks(codes)
     rows = {
         r["id"]: r
         for r in reader.rows(
-            f"SELECT * FROM penalties WHERE party_credit_code IN ({marks})"
-            f" OR publisher_id IN ({marks})",
+            f"SELECT * FROM penalties WHERE party_credit_code IN ({placeholders})"
+            f" OR publisher_id IN ({placeholders})",
             codes + codes,
         )
     }
@@ -296,14 +292,14 @@ def penalties_of_many(reader: Reader, registrant_ids: list[str]) -> dict[str, li
 
 
 def _penalty_ref(r: Any) -> a.PenaltyRef:
-    kinds = [k for k in (r["kinds"] or "").split(";") if k]
+    kinds, kinds_zh = split_codes("penalty_kind", r["kinds"])
     return a.PenaltyRef(
         id=r["id"],
         decision_number=r["decision_number"],
         authority_code=r["authority_code"],
         party_name=r["party_name"],
         kinds=kinds,
-        kinds_zh=[zh("penalty_kind", k) for k in kinds],
+        kinds_zh=kinds_zh,
         decision_date=date.fromisoformat(r["decision_date"]),
         fine_amount=r["fine_amount"],
         publication_date=_d(r["publication_date"]),
