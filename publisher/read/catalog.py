@@ -21,7 +21,7 @@ from ..vocabulary import zh
 from . import answers as a
 from .entities import decision_rows
 from .notices import NOTICE_SUMMARY, notice_summary, notice_with
-from .reader import Reader
+from .reader import Reader, marks
 from .verify import answers_for
 
 BATCH = 500
@@ -179,14 +179,14 @@ def notices_of(reader: Reader, ids: list[str]) -> list[a.Notice]:
     order (date, then id). An unknown id is left out, as ``notice`` answers None for it."""
     if not ids:
         return []
-    marks = ", ".join("?" * len(ids))
+    placeholders = marks(ids)
     by_notice: dict[str, list[a.Decision]] = {}
     for d in decision_rows(
-        reader, f"notice_id IN ({marks}) ORDER BY notice_id, decision_number, id", ids
+        reader, f"notice_id IN ({placeholders}) ORDER BY notice_id, decision_number, id", ids
     ):
         by_notice.setdefault(d.notice_id or "", []).append(d)
     rows = reader.all(
-        f"SELECT * FROM notices WHERE id IN ({marks}) ORDER BY publication_date, id", ids
+        f"SELECT * FROM notices WHERE id IN ({placeholders}) ORDER BY publication_date, id", ids
     )
     return [notice_with(r, by_notice.get(r["id"], [])) for r in rows]
 
@@ -281,11 +281,11 @@ def registrations_evidence(
     each medium's differs only in the query and the match."""
     if not registration_ids:
         return {}
-    marks = ", ".join("?" * len(registration_ids))
+    placeholders = marks(registration_ids)
     matches = [
         a.Match(field="medium_id", value="", registration_id=r[0], publisher_id=r[1])
         for r in reader.rows(
-            f"SELECT id, publisher_id FROM registrations WHERE id IN ({marks}) ORDER BY id",
+            f"SELECT id, publisher_id FROM registrations WHERE id IN ({placeholders}) ORDER BY id",
             registration_ids,
         )
     ]

@@ -12,7 +12,7 @@ from typing import Any
 
 from ..vocabulary import zh
 from . import answers as a
-from .reader import Reader
+from .reader import Reader, marks
 from .registration import (
     authority_named,
     penalties_of,
@@ -78,7 +78,7 @@ def _by_parent(reader: Reader, sql: str, ids: list[str]) -> dict[str, list[Any]]
     for all of ``ids`` in one statement, grouped by parent, in the statement's order."""
     out: dict[str, list[Any]] = {}
     if ids:
-        for r in reader.rows(sql.format(marks=", ".join("?" * len(ids))), ids):
+        for r in reader.rows(sql.format(marks=marks(ids)), ids):
             out.setdefault(r[0], []).append(r)
     return out
 
@@ -190,17 +190,17 @@ def registrations_of(reader: Reader, ids: list[str]) -> dict[str, a.Registration
     for all of them: the one definition of a registration's answer, one or many."""
     if not ids:
         return {}
-    marks = ", ".join("?" * len(ids))
-    regs = reader.all(_REGISTRATION + f" WHERE r.id IN ({marks}) ORDER BY r.id", ids)
+    placeholders = marks(ids)
+    regs = reader.all(_REGISTRATION + f" WHERE r.id IN ({placeholders}) ORDER BY r.id", ids)
     if not regs:
         return {}
     ids = [r["id"] for r in regs]
-    marks = ", ".join("?" * len(ids))
+    placeholders = marks(ids)
     horizon = reader.ref.horizon
     periods: dict[str, list[a.Period]] = {}
     for p in reader.rows(
         "SELECT s.*, v.zh AS status_zh FROM status_periods s LEFT JOIN vocabulary v"
-        f" ON v.list = 'status' AND v.code = s.status WHERE s.registration_id IN ({marks})"
+        f" ON v.list = 'status' AND v.code = s.status WHERE s.registration_id IN ({placeholders})"
         " ORDER BY s.registration_id, s.valid_from",
         ids,
     ):
@@ -215,7 +215,7 @@ def registrations_of(reader: Reader, ids: list[str]) -> dict[str, a.Registration
         )
     details: dict[str, list[dict[str, Any]]] = {}
     for d in reader.all(
-        f"SELECT * FROM registration_details WHERE registration_id IN ({marks})"
+        f"SELECT * FROM registration_details WHERE registration_id IN ({placeholders})"
         " ORDER BY registration_id, valid_from",
         ids,
     ):
@@ -223,18 +223,18 @@ def registrations_of(reader: Reader, ids: list[str]) -> dict[str, a.Registration
     owners = sorted({r["publisher_id"] for r in regs})
     people = {
         p["id"]: p
-        for p in reader.rows(
-            f"SELECT * FROM publishers WHERE id IN ({', '.join('?' * len(owners))})", owners
-        )
+        for p in reader.rows(f"SELECT * FROM publishers WHERE id IN ({marks(owners)})", owners)
     }
     media: dict[str, list[a.Medium]] = {}
     for m in medium_rows(
-        reader, f"registration_id IN ({marks}) ORDER BY registration_id, name", ids
+        reader, f"registration_id IN ({placeholders}) ORDER BY registration_id, name", ids
     ):
         media.setdefault(m.registration_id, []).append(m)
     decisions: dict[str, list[a.Decision]] = {}
     for dec in decision_rows(
-        reader, f"registration_id IN ({marks}) ORDER BY registration_id, decision_date, id", ids
+        reader,
+        f"registration_id IN ({placeholders}) ORDER BY registration_id, decision_date, id",
+        ids,
     ):
         decisions.setdefault(dec.registration_id or "", []).append(dec)
     penalties = penalties_of_many(reader, owners)
@@ -318,8 +318,8 @@ def registrations(
         ids = _registrations_named(reader, q)
         if not ids:
             return []
-        marks = ", ".join(f":id{i}" for i in range(len(ids)))
-        where.append(f"r.id IN ({marks})")
+        named = ", ".join(f":id{i}" for i in range(len(ids)))
+        where.append(f"r.id IN ({named})")
         params |= {f"id{i}": rid for i, rid in enumerate(ids)}
     rows = reader.all(
         _REGISTRATION + " WHERE " + " AND ".join(where) + " ORDER BY r.id LIMIT :n", params

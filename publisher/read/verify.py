@@ -23,7 +23,7 @@ from typing import Any
 from ..vocabulary import zh
 from . import answers as a
 from .match import MATCH_LIMIT, find
-from .reader import Reader
+from .reader import Reader, marks
 from .registration import (
     authorities_of,
     coverage,
@@ -89,19 +89,19 @@ def _cut_note(shown: int, total: int) -> list[str]:
 def _candidates(reader: Reader, matches: list[a.Match], asked: date) -> list[a.Candidate]:
     """The candidates with their status on ``asked``: three batched lookups for all."""
     ids = [m.registration_id for m in matches]
-    marks = ", ".join("?" * len(ids))
+    placeholders = marks(ids)
     regs = {
         r["id"]: r
         for r in reader.all(
             "SELECT r.id, p.name AS publisher_name, a.name AS authority_name FROM registrations r"
             " JOIN publishers p ON p.id = r.publisher_id"
-            f" JOIN authorities a ON a.division_code = r.authority_code WHERE r.id IN ({marks})",
+            f" JOIN authorities a ON a.division_code = r.authority_code WHERE r.id IN ({placeholders})",
             ids,
         )
     }
     names: dict[str, list[str]] = {}
     for r in reader.all(
-        f"SELECT registration_id, name FROM media WHERE registration_id IN ({marks})"
+        f"SELECT registration_id, name FROM media WHERE registration_id IN ({placeholders})"
         " ORDER BY registration_id, name",
         ids,
     ):
@@ -248,7 +248,7 @@ def _grounds(reader: Reader, periods: list[a.Period]) -> dict[str, dict[str, Any
         d["id"]: d
         for d in reader.all(
             "SELECT id, kind, application_date, cancellation_ground, legal_basis, decision_date"
-            f" FROM decisions WHERE id IN ({', '.join('?' * len(ids))})",
+            f" FROM decisions WHERE id IN ({marks(ids)})",
             ids,
         )
     }
