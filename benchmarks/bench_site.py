@@ -50,9 +50,11 @@ from pathlib import Path
 from publisher.web import build, writer
 sink = open(sys.argv[3], "wb")
 original = writer.Writer.page
-def page(self, path, template, context):
-    pickle.dump((path, template, {"root": writer.root_of(path), "path": path, **context}), sink, 5)
-    original(self, path, template, context)
+def page(self, path, template, context, part=None):
+    full = {"root": writer.root_of(path), "path": path, **context}
+    shared = (writer.part_mark(part), self._parts[part].decode()) if part else None
+    pickle.dump((path, template, full, shared), sink, 5)
+    original(self, path, template, context, part)
 writer.Writer.page = page
 # One process (jobs=1): a forked second one would write into the same pickle stream.
 build.build_site(Path(sys.argv[1]), Path(sys.argv[2]), jobs=1)
@@ -70,13 +72,16 @@ made, spent = 0, 0.0
 with open(sys.argv[1], "rb") as fh:
     while True:
         try:
-            path, template, context = pickle.load(fh)
+            path, template, context, shared = pickle.load(fh)
         except EOFError:
             break
         target = out / path
         target.parent.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
-        target.write_text(env.get_template(template).render(context), encoding="utf-8")
+        html = env.get_template(template).render(context)
+        if shared:  # the release's citation, where the verification page marks it
+            html = html.replace(shared[0], shared[1], 1)
+        target.write_text(html, encoding="utf-8")
         spent += time.perf_counter() - t0
         made += 1
 print(made, spent)

@@ -18,7 +18,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 import yaml
-from conftest import ANHUI, SAMPLE_SOURCES, decision
+from conftest import ANHUI, DECISION_COLUMNS, SAMPLE_SOURCES, credit_code, decision
 
 from publisher.ingest.personal import find_personal
 from publisher.manifest import read_manifest, verify_release
@@ -404,7 +404,14 @@ def test_rebuild_after_a_new_decision_rewrites_only_what_changed(
         old_pages = {p for p in old if p.startswith(f"{top}/") and not p.endswith("index.html")}
         assert len(old_pages) == 5 and not old_pages & changed
     assert {"dictionary/index.html", "method/index.html"}.isdisjoint(changed)
-    assert {p for p in new if p.startswith("verify/")} <= changed
+    # every verification page cites the new release: the old ones' data did not change,
+    # so each is the old page with its citation swapped, not rendered again
+    verify = {p for p in new if p.startswith("verify/")}
+    assert verify and all(new[p]["sha256"] != old[p]["sha256"] for p in verify & set(old))
+    assert {p for p in verify & set(old) if p in changed} == set()
+    cited = json.loads((second / "release.json").read_text())
+    for p in verify:
+        assert cited["version"] in (second / "site" / p).read_text(encoding="utf-8")
 
 
 def test_one_process_and_two_make_the_same_site(sample_release: Path, tmp_path: Path) -> None:
@@ -425,3 +432,150 @@ def test_one_process_and_two_make_the_same_site(sample_release: Path, tmp_path: 
     c = json.loads((tmp_path / "notices.json").read_text())["pages"]
     assert c.keys() == made and all(c[p] == a[p] for p in made)
     assert notice_pages(release, tmp_path / "three", count=3) == 3
+
+
+def _site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in site.rglob("*") if p.is_file()}
+
+
+def test_an_incremental_build_is_a_fresh_build_and_reads_only_what_changed(
+    make_source, tmp_path: Path
+) -> None:
+    """Release 2 changes registrants in every way a row can reach their pages (a change, a
+    renewal, a cancellation, a penalty on a credit code, a grant taken back, a new grant):
+    the site built from release 1's is, file for file and byte for byte, the site built
+    afresh; the unchanged registrants' and notices' pages are release 1's files (linked, not
+    read: the shortcut knows them unchanged), and the verification pages cite release 2."""
+    from datetime import date
+
+    from conftest import penalty
+
+    from publisher.read.reader import Reader
+    from publisher.release.publish import PublishConfig, publish
+    from publisher.web.build import build_site
+    from publisher.web.pages import publisher_path
+    from publisher.web.templates import fingerprint
+    from publisher.web.unchanged import shortcut
+    from publisher.web.writer import read_site_manifest
+
+    grants = [decision(n, decision_date=f"2017-03-{n + 4:02d}") for n in range(1, 9)]
+    later = [
+        decision(
+            1,
+            kind="准予变更",
+            decision_number="皖广登字〔2018〕101号",
+            decision_date="2018-05-07",
+            address="合肥市包河区徽州大道1号",
+            change_field="住所",
+        ),
+        decision(
+            2, kind="准予延续", decision_number="皖广登字〔2018〕102号", decision_date="2018-05-08"
+        ),
+        decision(
+            4,
+            kind="注销",
+            decision_number="皖广登字〔2018〕104号",
+            decision_date="2018-05-09",
+            cancellation_ground="法人资格依法终止",
+        ),
+        decision(9, decision_date="2018-05-10"),
+    ]
+    src = make_source("anhui", authority=ANHUI)
+    src.csv("decisions.csv", grants)
+    src.csv("penalties.csv", [penalty(3)], kind="penalties")
+    root = tmp_path / "out"
+    config = PublishConfig(name="t")
+    first = publish([src.folder], root, config=config, as_of=date(2021, 4, 28)).release
+    src.config["files"] = []
+    src.csv(
+        "decisions.csv",
+        [g for g in grants if not g["publisher_name"].endswith("8")] + later,
+        columns={**DECISION_COLUMNS, "变更事项": "change_field"},
+    )
+    src.csv(
+        "penalties.csv",
+        [penalty(3), penalty(5, decision_number="皖市监罚〔2019〕005号")],
+        kind="penalties",
+    )
+    config = PublishConfig(name="t", site=False)
+    second = publish([src.folder], root, config=config, as_of=date(2021, 4, 28)).release
+
+    reader = Reader(second)
+    try:
+        cut = shortcut(reader, read_site_manifest(first / "site.json"), fingerprint())
+        assert cut is not None
+        touched = {
+            r[0]
+            for r in reader.conn.execute(
+                "SELECT id FROM publishers WHERE credit_code IN (?,?,?,?,?)",
+                [credit_code(n) for n in (1, 2, 4, 5, 9)],
+            )
+        }
+        assert len(touched) == 5 and touched <= cut.publishers
+        unchanged = [
+            reader.conn.execute(
+                "SELECT id FROM publishers WHERE credit_code = ?", [credit_code(n)]
+            ).fetchone()[0]
+            for n in (3, 6, 7)
+        ]
+        assert not set(unchanged) & cut.publishers
+        kept = unchanged[-1]
+    finally:
+        reader.close()
+
+    again = build_site(second, tmp_path / "again", previous=first / "site")
+    fresh = build_site(second, tmp_path / "fresh")
+    assert _site_files(tmp_path / "again") == _site_files(tmp_path / "fresh")
+    a = json.loads((tmp_path / "again.json").read_text())
+    b = json.loads((tmp_path / "fresh.json").read_text())
+    assert a == b
+    assert again.pages == fresh.pages and again.reused > 0 and fresh.reused < again.reused
+    page = publisher_path(kept)
+    assert os.stat(first / "site" / page).st_ino == os.stat(tmp_path / "again" / page).st_ino
+    version = json.loads((second / "release.json").read_text())["version"]
+    for p in (tmp_path / "again" / "verify").iterdir():
+        assert version in p.read_text(encoding="utf-8")
+
+
+def test_an_authority_renamed_reaches_its_notices_and_registrants(
+    make_source, tmp_path: Path
+) -> None:
+    """A change to an authority (its name) is on the pages of its notices and registrants:
+    the incremental build makes them again and equals a fresh build; another authority's
+    registrants keep their pages."""
+    from datetime import date
+
+    from conftest import HEFEI
+
+    from publisher.release.publish import PublishConfig, publish
+    from publisher.web.build import build_site
+    from publisher.web.pages import publisher_path
+
+    anhui = make_source("anhui", authority=ANHUI)
+    anhui.csv("decisions.csv", [decision(n) for n in range(1, 4)])
+    hefei = make_source("hefei", authority=HEFEI)
+    hefei.csv(
+        "decisions.csv",
+        [decision(n, decision_number=f"合广登字〔2017〕{n:03d}号") for n in range(11, 13)],
+    )
+    root = tmp_path / "out"
+    config = PublishConfig(name="t", site=False)
+    first = publish([anhui.folder, hefei.folder], root, config=config, as_of=date(2021, 4, 28))
+    build_site(first.release, tmp_path / "one")
+    anhui.config["authority"]["name"] = "安徽省工商行政管理局"
+    anhui.save()
+    second = publish([anhui.folder, hefei.folder], root, config=config, as_of=date(2021, 4, 28))
+    again = build_site(second.release, tmp_path / "again", previous=tmp_path / "one")
+    build_site(second.release, tmp_path / "fresh")
+    assert _site_files(tmp_path / "again") == _site_files(tmp_path / "fresh")
+    a = json.loads((tmp_path / "again.json").read_text())["pages"]
+    one = json.loads((tmp_path / "one.json").read_text())["pages"]
+    assert a == json.loads((tmp_path / "fresh.json").read_text())["pages"]
+    for n in (11, 12):  # Hefei's registrants: as they were, the previous files linked
+        page = publisher_path(credit_code(n))
+        assert a[page] == one[page]
+        assert os.stat(tmp_path / "one" / page).st_ino == os.stat(tmp_path / "again" / page).st_ino
+    for n in (1, 2, 3):  # Anhui's: made again, under the authority's new name
+        text = (tmp_path / "again" / publisher_path(credit_code(n))).read_text(encoding="utf-8")
+        assert "安徽省工商行政管理局" in text
+    assert again.reused > 0

@@ -144,6 +144,22 @@ def last_changed(reader: Reader) -> str | None:
         return None
 
 
+def row_changes(reader: Reader, since: str) -> Iterator[tuple[str, ChangeLine]]:
+    """Every row that differs between release ``since`` and this one, net over the releases
+    between (as :func:`changes_since` merges them), resource by resource: (resource, its
+    change with the old and new row). Raises as :func:`chain` does."""
+    steps = chain(reader, since)
+    names = dict.fromkeys(
+        name
+        for _, index, _ in steps
+        for name, res in index.resources.items()
+        if res.added or res.removed or res.changed
+    )
+    for name in names:
+        for line in _composed(steps, name, ""):
+            yield name, line
+
+
 def _lines(folder: Path, resource: str, res: ResourceChanges, after: str) -> Iterator[ChangeLine]:
     """The resource's change lines with a key after ``after`` (all if empty), in key order:
     read from the last block starting at or before ``after``."""

@@ -26,7 +26,8 @@ from . import pages as pg
 from .searchindex import Doc, SearchIndex
 from .shares import Shares, chunks
 from .templates import fingerprint, render, site_dir
-from .writer import Stats, Writer, manifest_of
+from .unchanged import shortcut, stable
+from .writer import Stats, Writer, manifest_of, read_site_manifest
 
 NEWEST = 30
 FEED_ENTRIES = 50
@@ -66,7 +67,19 @@ def build_site(
     builder = fingerprint()
     reader = Reader(release)
     authorities = catalog.authorities(reader)
-    shares = Shares(release, out, builder, previous, chunks(reader), authorities, jobs)
+    old = read_site_manifest(manifest_of(previous)) if previous else None
+    shares = Shares(
+        release,
+        out,
+        builder,
+        previous,
+        chunks(reader),
+        authorities,
+        jobs,
+        parts={pg.RELEASE_PART: pg.release_part(reader.ref)},
+        stable=stable(reader.ref),
+        shortcut=shortcut(reader, old, builder) if old else None,
+    )
     try:
         return _build(reader, out, builder, previous, site_url, say, shares, authorities)
     finally:
@@ -83,7 +96,7 @@ def notice_pages(release: Path, out: Path, count: int | None = None, jobs: int =
     work = chunks(reader, entities=False, notices=count)
     shares = Shares(release, out, builder, None, work, catalog.authorities(reader), jobs)
     try:
-        writer = Writer(out, builder, reader.ref.version)
+        writer = shares.writer(reader, out, builder, None)
         shares.work_on(reader, writer)
         shares.join(writer)
         return len(writer.close(manifest_of(out)).pages)
@@ -102,7 +115,7 @@ def _build(
     shares: Shares,
     authorities: list[catalog.Authority],
 ) -> SiteResult:
-    writer = Writer(out, builder, reader.ref.version, previous)
+    writer = shares.writer(reader, out, builder, previous)
     steps: dict[str, float] = {}
     clock = [time.perf_counter()]
 

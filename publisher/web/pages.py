@@ -13,17 +13,29 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any
 
+import msgspec
+
 from ..law import law
 from ..read import catalog
 from ..read import entities as e
 from ..read import notices as n
-from ..read.answers import Medium, Notice, NoticeSummary, Publisher, Registration, VerifyAnswer
+from ..read.answers import (
+    Medium,
+    Notice,
+    NoticeSummary,
+    Publisher,
+    Registration,
+    ReleaseRef,
+    VerifyAnswer,
+)
 from ..read.catalog import Authority, Count, IndexedNotice
 from ..read.reader import Reader
 from ..vocabulary import VOCABULARY, zh
-from .templates import slug
+from .templates import render, slug
 
-Page = tuple[str, str, dict[str, Any]]
+# (path, template, context), and the name of the writer's part the page holds, if any
+Page = tuple[str, str, dict[str, Any]] | tuple[str, str, dict[str, Any], str]
+RELEASE_PART = "release"  # the verification pages' citation of the release
 PER_PAGE = 200
 ENTITIES_PER_PAGE = 500
 ENTITY_BATCH = 50  # registrants whose registrations are read together
@@ -220,6 +232,7 @@ def _entity_pages(
 ) -> Iterator[Page]:
     """A registrant's page, and its media's pages and verification pages."""
     ref = reader.ref
+    stable = _stable(ref)
     href = publisher_path(p.id)
     yield (
         href,
@@ -253,14 +266,33 @@ def _entity_pages(
                 "verify.html",
                 {
                     "medium": m,
-                    "answer": answer(m) if answer else None,
+                    "answer": _uncited(answer(m), stable) if answer else None,
                     "periods": reg.periods,
                     "publisher": owner,
-                    "release": ref,
+                    "horizon": ref.horizon,
                     "regime_start": ref.regime_start,
                     "regime_end": ref.regime_end,
                 },
+                RELEASE_PART,
             )
+
+
+def release_part(ref: ReleaseRef) -> str:
+    """The verification pages' citation of the release (version, date, database sha256),
+    the same on each of them: their part (:mod:`publisher.web.writer`), rendered once."""
+    return render("release_ref.html", {"release": ref})
+
+
+def _stable(ref: ReleaseRef) -> ReleaseRef:
+    """The release without what every release changes (version, time, database and its
+    hash): what a verification page's data may depend on, the rest being its part."""
+    return msgspec.structs.replace(ref, version="", created="", database="", sha256="")
+
+
+def _uncited(answer: VerifyAnswer, stable: ReleaseRef) -> VerifyAnswer:
+    """A verification page's answer without its release (the page cites the release in
+    its part, from the release itself), so that its input changes with its data only."""
+    return msgspec.structs.replace(answer, release=stable)
 
 
 def entity_lists(reader: Reader) -> Iterator[Page]:

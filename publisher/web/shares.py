@@ -27,6 +27,7 @@ from ..errors import UserError
 from ..read import catalog
 from ..read.reader import Reader
 from . import pages as pg
+from .unchanged import Shortcut
 from .writer import PageEntry, Stats, Writer
 
 NOTICE_CHUNK = 250  # notices a chunk (one batch of the bulk read)
@@ -76,8 +77,15 @@ class Shares:
         work: list[Chunk],
         authorities: list[catalog.Authority],
         jobs: int = 2,
+        *,
+        parts: dict[str, str] | None = None,
+        stable: str = "",
+        shortcut: Shortcut | None = None,
     ) -> None:
         self.work = work
+        self.parts = parts
+        self.stable = stable
+        self.shortcut = shortcut
         self.by_code = {a.division_code: a for a in authorities}
         self.part = out.parent / f".{out.name}.shares.json"
         self.child: Any = None
@@ -107,10 +115,19 @@ class Shares:
         from the front) until none is left; how many chunks."""
         done = 0
         while (i := self._take(back)) is not None:
-            for page in pages_of(reader, self.work[i], self.by_code):
+            kind, ids = self.work[i]
+            if self.shortcut is not None:  # the unchanged taken from the previous site
+                ids = self.shortcut.take(writer, kind, ids)
+            for page in pages_of(reader, (kind, ids), self.by_code):
                 writer.page(*page)
             done += 1
         return done
+
+    def writer(self, reader: Reader, out: Path, builder: str, previous: Path | None) -> Writer:
+        """A writer of this site's pages (with its parts), for either process."""
+        return Writer(
+            out, builder, reader.ref.version, previous, parts=self.parts, stable=self.stable
+        )
 
     def _child(self, release: Path, out: Path, builder: str, previous: Path | None) -> None:
         """In the child: chunks until none is left, then its manifest entries to the file.
@@ -120,7 +137,7 @@ class Shares:
         anything else with exit code 1."""
         try:
             reader = Reader(release)  # its own connection: never the parent's
-            writer = Writer(out, builder, reader.ref.version, previous)
+            writer = self.writer(reader, out, builder, previous)
             self.work_on(reader, writer, back=False)
             self.part.write_bytes(msgspec.json.encode([writer.manifest.pages, writer.stats]))
             reader.close()
@@ -150,6 +167,7 @@ class Shares:
         writer.manifest.pages.update(pages)
         writer.stats.written += theirs.written
         writer.stats.reused += theirs.reused
+        writer.stats.swapped += theirs.swapped
 
     def close(self) -> None:
         if self.child is not None and self.child.is_alive():

@@ -98,10 +98,11 @@ def environment() -> jinja2.Environment:
 
 
 def fingerprint() -> str:
-    """A hash of every template, asset and builder module: pages made by other code than
-    this are never reused."""
+    """A hash of every template and asset and of the whole ``publisher`` package (the
+    builder, the read side that shapes each page's data, the law's and the vocabulary's
+    configuration): pages made by other code than this are never reused."""
     h = hashlib.blake2b(digest_size=16)
-    folders = [site_dir(), CODE]
+    folders = [site_dir(), CODE.parent]
     for folder in folders:
         for path in sorted(p for p in folder.rglob("*") if p.is_file()):
             if path.suffix in (".pyc",) or "__pycache__" in path.parts:
