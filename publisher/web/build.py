@@ -79,6 +79,7 @@ def build_site(
         parts={pg.RELEASE_PART: pg.release_part(reader.ref)},
         stable=stable(reader.ref),
         shortcut=shortcut(reader, old, builder) if old else None,
+        first=lambda r, w: _search(r, w, authorities),  # in the second process, if any
     )
     try:
         return _build(reader, out, builder, previous, site_url, say, shares, authorities)
@@ -152,14 +153,16 @@ def _build(
     writer.page("search/index.html", "search.html", {})
     _downloads(reader, writer, out, site_url)
     step("downloads")
-    search = _search_index(reader, index, authorities)
-    for path, data in search.files():
-        writer.data(path, data)
-    step("search index")
+    search_docs = 0
+    if shares.child is None:
+        search_docs = _search(reader, writer, authorities, index)
+        step("search index")
     shares.work_on(reader, writer)
     step("notices, registrants and media")
     shares.join(writer)
-    step("notices, registrants and media (second process)")
+    if shares.child is not None:
+        search_docs = shares.first_result
+    step("search index, notices, registrants and media (second process)")
     base = site_url.rstrip("/") + "/" if site_url else ""
     _feed(reader, writer, index, base)
     _sitemap(writer, index, base)
@@ -173,9 +176,25 @@ def _build(
         written=stats.written,
         reused=stats.reused,
         seconds=round(stats.seconds, 3),
-        search_docs=search.count,
+        search_docs=search_docs,
         steps=steps,
     )
+
+
+def _search(
+    reader: Reader,
+    writer: Writer,
+    authorities: list[catalog.Authority],
+    index: list[catalog.IndexedNotice] | None = None,
+) -> int:
+    """The search index's files written; how many documents it holds. Made by the second
+    process first (while the first makes the lists), so it reads the notices' index itself."""
+    search = _search_index(
+        reader, index if index is not None else list(catalog.notice_index(reader)), authorities
+    )
+    for path, data in search.files():
+        writer.data(path, data)
+    return search.count
 
 
 def _search_index(

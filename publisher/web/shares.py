@@ -2,9 +2,9 @@
 verification pages, cut into chunks that each process takes in turn from a shared list.
 
 The parent lists the chunks (registrant ids, then notice ids, a batch each) and forks a
-child; the child takes chunk after chunk from the front of the list while the parent
-makes the site's single pages (lists, search index, downloads), then the parent takes
-chunks from the back, so both cores stay busy until the last chunk whatever either side's
+child; the child does its own first work (the search index), then takes chunk after
+chunk from the front of the list while the parent makes the site's single pages (lists,
+downloads, feed), then the parent takes chunks from the back, so both cores stay busy until the last chunk whatever either side's
 other work costs. From opposite ends, the two write into different folders (registrants,
 media and verification pages; notices) until they meet: two processes creating files in
 one folder at once wait for each other in the file system (measured: about as slow as one). Each process writes
@@ -17,7 +17,7 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -81,8 +81,11 @@ class Shares:
         parts: dict[str, str] | None = None,
         stable: str = "",
         shortcut: Shortcut | None = None,
+        first: Callable[[Reader, Writer], int] | None = None,
     ) -> None:
         self.work = work
+        self.first = first  # the child's own work before the chunks (its result: first_result)
+        self.first_result = 0
         self.parts = parts
         self.stable = stable
         self.shortcut = shortcut
@@ -138,8 +141,9 @@ class Shares:
         try:
             reader = Reader(release)  # its own connection: never the parent's
             writer = self.writer(reader, out, builder, previous)
+            first = self.first(reader, writer) if self.first else 0
             self.work_on(reader, writer, back=False)
-            self.part.write_bytes(msgspec.json.encode([writer.manifest.pages, writer.stats]))
+            self.part.write_bytes(msgspec.json.encode([writer.manifest.pages, writer.stats, first]))
             reader.close()
         except OSError as exc:
             code = exc.errno or 0
@@ -158,8 +162,8 @@ class Shares:
             raise OSError(code, f"site: writing pages in the second process: {os.strerror(code)}")
         if child.exitcode != 0:
             raise UserError(f"site: the second process failed (exit {child.exitcode})")
-        pages, theirs = msgspec.json.decode(
-            self.part.read_bytes(), type=tuple[dict[str, PageEntry], Stats]
+        pages, theirs, self.first_result = msgspec.json.decode(
+            self.part.read_bytes(), type=tuple[dict[str, PageEntry], Stats, int]
         )
         twice = pages.keys() & writer.manifest.pages.keys()
         if twice:
