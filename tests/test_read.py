@@ -6,6 +6,8 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import msgspec
+
 from publisher.read import entities, notices
 from publisher.read.reader import Reader
 
@@ -95,6 +97,17 @@ def test_the_sites_bulk_notices_are_notice_answers(generated_release: Path) -> N
     assert catalog.notices_of(reader, [*reversed(some), "no-such-id"]) == one_by_one[40:60]
     assert catalog.notices_of(reader, []) == []
     assert any(n is not None and len(n.decisions) > 1 for n in one_by_one)
+    # as the notice pages read them: each notice without its decisions, and its registrants
+    # in its decisions' order, each once
+    pages = catalog.notice_pages_of(reader, [*reversed(ids), "no-such-id"])
+    assert len(pages) == len(one_by_one) and catalog.notice_pages_of(reader, []) == []
+    for page, answer in zip(pages, one_by_one, strict=True):
+        assert answer is not None
+        assert page.notice == msgspec.structs.replace(answer, decisions=[])
+        assert page.registrants == list(
+            dict.fromkeys((d.publisher_id, d.publisher_name) for d in answer.decisions)
+        )
+    assert any(len(p.registrants) > 1 for p in pages)
 
 
 def test_registrations_in_bulk_are_the_registration_answers(generated_release: Path) -> None:

@@ -191,6 +191,38 @@ def notices_of(reader: Reader, ids: list[str]) -> list[a.Notice]:
     return [notice_with(r, by_notice.get(r["id"], [])) for r in rows]
 
 
+class NoticePage(msgspec.Struct, frozen=True):
+    """A notice as its page shows it: the notice (row and body, as :func:`notices_of`
+    makes it, without its decisions) and its registrants (id, name) in its decisions'
+    order, each once."""
+
+    notice: a.Notice
+    registrants: list[tuple[str, str]]
+
+
+def notice_pages_of(reader: Reader, ids: list[str]) -> list[NoticePage]:
+    """The notices ``ids`` as their pages show them (:class:`NoticePage`), in publication
+    order (date, then id), unknown ids left out: two statements for all of them. A notice's
+    page shows its text and its registrants, not its decisions one by one, so they are not
+    read (at 10k notices that read was a fifth of the notice pages' time)."""
+    if not ids:
+        return []
+    placeholders = marks(ids)
+    registrants: dict[str, dict[str, str]] = {}
+    for nid, pid, name in reader.conn.execute(
+        "SELECT notice_id, publisher_id, publisher_name FROM decisions"
+        f" WHERE notice_id IN ({placeholders}) ORDER BY notice_id, decision_number, id",
+        ids,
+    ):
+        registrants.setdefault(nid, {}).setdefault(pid, name)
+    rows = reader.all(
+        f"SELECT * FROM notices WHERE id IN ({placeholders}) ORDER BY publication_date, id", ids
+    )
+    return [
+        NoticePage(notice_with(r, []), list(registrants.get(r["id"], {}).items())) for r in rows
+    ]
+
+
 def all_notices(reader: Reader, batch: int = BATCH) -> Iterator[a.Notice]:
     """Every notice with its decisions, as :func:`publisher.read.notices.notice` answers it,
     read in batches (:func:`notices_of`); only the ids are held for all notices, their

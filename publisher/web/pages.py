@@ -21,14 +21,13 @@ from ..read import entities as e
 from ..read import notices as n
 from ..read.answers import (
     Medium,
-    Notice,
     NoticeSummary,
     Publisher,
     Registration,
     ReleaseRef,
     VerifyAnswer,
 )
-from ..read.catalog import Authority, Count, IndexedNotice
+from ..read.catalog import Authority, Count, IndexedNotice, NoticePage
 from ..read.reader import Reader
 from ..vocabulary import VOCABULARY, zh
 from .templates import render, slug
@@ -105,17 +104,16 @@ def body_lines(body: str) -> list[tuple[str, str]]:
     return out
 
 
-def notice_page(notice: Notice, authority: Authority | None) -> Page:
+def notice_page(page: NoticePage, authority: Authority | None) -> Page:
     """A notice set like a newspaper's: what it shows does not change when other notices
-    are added (the authority without its counts), so an old notice is never rewritten."""
-    registrants: dict[str, str] = {}
-    for d in notice.decisions:
-        registrants.setdefault(d.publisher_id, d.publisher_name)
+    are added (the authority without its counts), so an old notice is never rewritten.
+    Its text is in the context once, as its lines (``body``)."""
+    notice = page.notice
     return (
         notice_path(notice.id),
         "notice.html",
         {
-            "notice": notice,
+            "notice": msgspec.structs.replace(notice, body=""),
             "authority": None
             if authority is None
             else {
@@ -126,7 +124,7 @@ def notice_page(notice: Notice, authority: Authority | None) -> Page:
             },
             "body": body_lines(notice.body),
             "registrants": [
-                {"href": publisher_path(pid), "name": name} for pid, name in registrants.items()
+                {"href": publisher_path(pid), "name": name} for pid, name in page.registrants
             ],
         },
     )

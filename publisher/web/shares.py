@@ -57,8 +57,8 @@ def pages_of(
 ) -> Iterator[pg.Page]:
     kind, ids = chunk
     if kind == "notices":
-        for notice in catalog.notices_of(reader, ids):
-            yield pg.notice_page(notice, by_code.get(notice.authority_code))
+        for page in catalog.notice_pages_of(reader, ids):
+            yield pg.notice_page(page, by_code.get(page.notice.authority_code))
     else:
         yield from pg.entity_pages(reader, ids)
 
