@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 import msgspec
+from markupsafe import Markup, escape
 
 from ..read import catalog
 from ..read.reader import Reader, release_folder
@@ -393,6 +394,19 @@ def _feed(reader: Reader, writer: Writer, index: list[catalog.IndexedNotice], ba
     writer.data("feed.xml", render("feed.xml", context).encode())
 
 
+def _urls(urls: list[dict[str, Any]], base: str) -> Markup:
+    """A sitemap's ``<url>`` lines, one a page (a template loop took ≈ 2 s at 280k pages)."""
+    root = escape(base)
+    return Markup(
+        "".join(
+            f"  <url><loc>{root}{escape(u['path'])}</loc>"
+            + (f"<lastmod>{u['lastmod']}</lastmod>" if u["lastmod"] else "")
+            + "</url>\n"
+            for u in urls
+        )
+    )
+
+
 def _sitemap(writer: Writer, index: list[catalog.IndexedNotice], base: str) -> None:
     lastmod = {pg.notice_path(i.notice.id): i.notice.publication_date.isoformat() for i in index}
     urls = [
@@ -402,14 +416,14 @@ def _sitemap(writer: Writer, index: list[catalog.IndexedNotice], base: str) -> N
     ]
     urls.sort(key=lambda u: (u["path"] != "index.html", u["path"]))
     if len(urls) <= SITEMAP_URLS:
-        writer.data("sitemap.xml", render("sitemap.xml", {"urls": urls, "base": base}).encode())
+        writer.data("sitemap.xml", render("sitemap.xml", {"urls": _urls(urls, base)}).encode())
         parts = ["sitemap.xml"]
     else:
         parts = []
         for i in range(0, len(urls), SITEMAP_URLS):
             name = f"sitemap-{i // SITEMAP_URLS + 1}.xml"
             chunk = urls[i : i + SITEMAP_URLS]
-            writer.data(name, render("sitemap.xml", {"urls": chunk, "base": base}).encode())
+            writer.data(name, render("sitemap.xml", {"urls": _urls(chunk, base)}).encode())
             parts.append(name)
         writer.data(
             "sitemap.xml", render("sitemapindex.xml", {"parts": parts, "base": base}).encode()

@@ -83,7 +83,8 @@ def _b36(n: int) -> str:
     return "".join(reversed(out))
 
 
-@lru_cache(maxsize=1 << 16)  # a registrant's or medium's name is in many documents
+@lru_cache(maxsize=1 << 18)  # a registrant's or medium's name is in many documents (at 100k
+# notices 206k distinct names: a cache of 65k missed half the time, 1.1 s more)
 def name_keys(name: str) -> tuple[str, ...]:
     """A name's keys: ``c`` + each character, ``b`` + each two adjacent ones (interned:
     the cache holds a name's keys as references to the one copy of each key)."""
