@@ -109,6 +109,16 @@ def read_index(folder: Path) -> ChangesIndex | None:
     return msgspec.json.decode(path.read_bytes(), type=ChangesIndex)
 
 
+def _previous_folder(folder: Path, version: str) -> Path:
+    """The folder of release ``version``, the one before the release in ``folder``: beside
+    it (``<root>/releases/<version>``), or, for a release still being built in
+    ``<root>/.build-*`` (its site is made before it is switched in), in ``<root>/releases``."""
+    beside = folder.parent / version
+    if (beside / "release.json").is_file() or folder.parent.name == "releases":
+        return beside
+    return folder.parent / "releases" / version
+
+
 def chain(reader: Reader, since: str) -> list[tuple[Path, ChangesIndex, str]]:
     """The releases after ``since`` up to this one, oldest first, each with its diff and
     creation time. Raises :class:`KeyError` when ``since`` is no earlier release of this one
@@ -125,7 +135,7 @@ def chain(reader: Reader, since: str) -> list[tuple[Path, ChangesIndex, str]]:
                 f" {manifest.previous}: changes can be listed only since a later release"
             )
         steps.append((folder, index, manifest.created))
-        folder = folder.parent / manifest.previous
+        folder = _previous_folder(folder, manifest.previous)
         if not (folder / "release.json").is_file():
             raise KeyError(since)
         manifest = read_manifest(folder)

@@ -16,7 +16,7 @@ import zipfile
 from collections.abc import Callable
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import msgspec
 from markupsafe import Markup, escape
@@ -47,6 +47,15 @@ class SiteResult(msgspec.Struct, kw_only=True):
     steps: dict[str, float]
 
 
+class Lists(NamedTuple):
+    """The notices' indexes the lists, feed, sitemap and search index are made from."""
+
+    months: list[catalog.Count]
+    kinds: list[catalog.Count]
+    notices: list[catalog.IndexedNotice]
+    seconds: float  # reading them took
+
+
 def build_site(
     release: Path,
     out: Path | None = None,
@@ -69,6 +78,15 @@ def build_site(
     reader = Reader(release)
     authorities = catalog.authorities(reader)
     old = read_site_manifest(manifest_of(previous)) if previous else None
+    started = time.perf_counter()
+    lists = Lists(
+        catalog.notice_months(reader),
+        catalog.notice_kinds(reader),
+        list(catalog.notice_index(reader)),
+        time.perf_counter() - started,
+    )
+    # Read before the second process is forked: it has the notices' index and the previous
+    # site's manifest without reading them again.
     shares = Shares(
         release,
         out,
@@ -80,10 +98,11 @@ def build_site(
         parts={pg.RELEASE_PART: pg.release_part(reader.ref)},
         stable=stable(reader.ref),
         shortcut=shortcut(reader, old, builder) if old else None,
-        first=lambda r, w: _search(r, w, authorities),  # in the second process, if any
+        first=lambda r, w: _search(r, w, authorities, lists.notices),  # in the second process
+        old=old,
     )
     try:
-        return _build(reader, out, builder, previous, site_url, say, shares, authorities)
+        return _build(reader, out, builder, previous, site_url, say, shares, authorities, lists)
     finally:
         shares.close()
         reader.close()
@@ -116,10 +135,11 @@ def _build(
     say: Callable[[str], None] | None,
     shares: Shares,
     authorities: list[catalog.Authority],
+    lists: Lists,
 ) -> SiteResult:
     writer = shares.writer(reader, out, builder, previous)
     steps: dict[str, float] = {}
-    clock = [time.perf_counter()]
+    clock = [time.perf_counter() - lists.seconds]
 
     def step(name: str) -> None:
         now = time.perf_counter()
@@ -128,12 +148,18 @@ def _build(
         if say:
             say(f"site: {name} {steps[name]:.1f} s")
 
+    if say and previous is not None:
+        cut = shares.shortcut
+        say(
+            f"site: since the previous site, {len(cut.publishers):,} registrants and"
+            f" {len(cut.notices):,} notices changed; the others' pages are taken unread"
+            if cut is not None
+            else "site: every registrant and notice read (no shortcut from the previous site)"
+        )
     for asset in sorted((site_dir() / "assets").iterdir()):
         if asset.is_file():
             writer.data(f"assets/{asset.name}", asset.read_bytes())
-    months = catalog.notice_months(reader)
-    kinds = catalog.notice_kinds(reader)
-    index = list(catalog.notice_index(reader))
+    months, kinds, index = lists.months, lists.kinds, lists.notices
     step("read indexes")
     # The single pages first, while the second process makes notices, registrants and
     # media; then this process takes what is left of those with it.

@@ -28,7 +28,7 @@ from ..read import catalog
 from ..read.reader import Reader
 from . import pages as pg
 from .unchanged import Shortcut
-from .writer import PageEntry, Stats, Writer
+from .writer import PageEntry, SiteManifest, Stats, Writer
 
 NOTICE_CHUNK = 250  # notices a chunk (one batch of the bulk read)
 PUBLISHER_CHUNK = 50  # registrants a chunk, each with its media and verification pages
@@ -82,10 +82,12 @@ class Shares:
         stable: str = "",
         shortcut: Shortcut | None = None,
         first: Callable[[Reader, Writer], int] | None = None,
+        old: SiteManifest | None = None,
     ) -> None:
         self.work = work
         self.first = first  # the child's own work before the chunks (its result: first_result)
         self.first_result = 0
+        self.old = old  # the previous site's manifest, read once for both processes
         self.parts = parts
         self.stable = stable
         self.shortcut = shortcut
@@ -129,7 +131,13 @@ class Shares:
     def writer(self, reader: Reader, out: Path, builder: str, previous: Path | None) -> Writer:
         """A writer of this site's pages (with its parts), for either process."""
         return Writer(
-            out, builder, reader.ref.version, previous, parts=self.parts, stable=self.stable
+            out,
+            builder,
+            reader.ref.version,
+            previous,
+            parts=self.parts,
+            stable=self.stable,
+            old=self.old,
         )
 
     def _child(self, release: Path, out: Path, builder: str, previous: Path | None) -> None:

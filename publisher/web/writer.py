@@ -91,13 +91,16 @@ class Writer:
         *,
         parts: dict[str, str] | None = None,
         stable: str = "",
+        old: SiteManifest | None = None,
     ) -> None:
+        """``old``: ``previous``'s manifest if already read (else it is read here)."""
         self.out = out
         self.builder = builder
         self.manifest = SiteManifest(
             builder=builder, release=release, parts=dict(parts or {}), stable=stable
         )
-        old = read_site_manifest(manifest_of(previous)) if previous else None
+        if old is None and previous is not None:
+            old = read_site_manifest(manifest_of(previous))
         same = old is not None and old.builder == builder
         self.previous = old.pages if old and same else {}
         self.old_parts = {
