@@ -24,7 +24,10 @@ Then once: E ``adreg build-site R2 --out <dir2> --previous <A's dir>`` (after 10
 decisions: only changed pages are rendered, the rest hard-linked); F the search index
 alone (peak RSS); with ``--pagefind``, G Pagefind (extended) indexing A's notice pages.
 
-Goals: A pages/s ≥ 0.7 × B's; C ≥ 1.5 × D's pages/s; E in seconds; F ≤ 2 GB.
+Goals: A pages/s ≥ 0.7 × B's; C ≥ 1.5 × D's pages/s; E in seconds, read here as at most
+:data:`INCREMENTAL_S` (a full build of ~100k notices takes 40–50 s on the reference
+machine; the incremental one links ~207k unchanged pages and rewrites ~72k verification
+pages, which cite the release); F ≤ 2 GB.
 """
 
 from __future__ import annotations
@@ -43,6 +46,7 @@ import site_data
 from common import code_version, measured, tool
 
 HERE = Path(__file__).resolve().parent
+INCREMENTAL_S = 20.0  # "seconds" (see above)
 
 CAPTURE = """
 import pickle, sys
@@ -344,6 +348,7 @@ def main() -> None:
         summary["ratio_vs_bare"] >= 0.7
         and summary["ratio_vs_hugo"] >= 1.5
         and summary["search_index_peak_mib"] <= 2048
+        and summary["incremental_s"] <= INCREMENTAL_S
     )
     print("goals: " + ("met" if ok else "NOT met"))
 
