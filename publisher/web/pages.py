@@ -230,7 +230,7 @@ def _entity_pages(
 ) -> Iterator[Page]:
     """A registrant's page, and its media's pages and verification pages."""
     ref = reader.ref
-    stable = _stable(ref)
+    stable = stable_ref(ref)
     href = publisher_path(p.id)
     yield (
         href,
@@ -281,9 +281,10 @@ def release_part(ref: ReleaseRef) -> str:
     return render("release_ref.html", {"release": ref})
 
 
-def _stable(ref: ReleaseRef) -> ReleaseRef:
+def stable_ref(ref: ReleaseRef) -> ReleaseRef:
     """The release without what every release changes (version, time, database and its
-    hash): what a verification page's data may depend on, the rest being its part."""
+    hash): what a page's data may depend on (a verification page cites the rest in its
+    part; the incremental build's shortcut compares it, :func:`~.unchanged.stable`)."""
     return msgspec.structs.replace(ref, version="", created="", database="", sha256="")
 
 

@@ -16,8 +16,8 @@ Every row that differs between the release the previous site was made from and t
 
 A registrant or notice that no changed row maps to has the pages it had. The shortcut is
 not taken (every page is read, as in a full build) when a change reaches what every page
-shows (the vocabulary), when a resource this module does
-not know changed, when the previous site was made by other code or for another as-of date
+shows (the vocabulary), when a resource this module does not know (:data:`NAMES`)
+changed, when the previous site was made by other code or for another as-of date
 or regime (:func:`stable`), or when the diffs between the two releases cannot be read.
 ``tests/test_site.py`` holds an incremental build equal, byte for byte, to a fresh one.
 """
@@ -39,42 +39,35 @@ from .writer import SiteManifest, Writer
 
 EVERYWHERE = frozenset({"vocabulary"})
 NOWHERE = frozenset({"ledger"})  # on no registrant's or notice's page
-BY_REGISTRATION = frozenset({"status_periods", "registration_details", "anomalies"})
-MAPPED = frozenset(
-    {
-        "publishers",
-        "registrations",
-        "media",
-        "medium_names",
-        "decisions",
-        "decision_changes",
-        "penalties",
-        "notices",
-        "authorities",
-        "authority_names",
-        *BY_REGISTRATION,
-    }
-)
+# A changed row's fields, and what each names: a registrant (``publishers``), a
+# registration, medium, decision or notice, a credit code or an authority. The ids are
+# then followed to the registrants and notices whose pages show them (see ``shortcut``).
+NAMES: dict[str, dict[str, str]] = {
+    "publishers": {"id": "publishers"},
+    "registrations": {"publisher_id": "publishers", "id": "registrations"},
+    "media": {"publisher_id": "publishers", "registration_id": "registrations"},
+    "decisions": {
+        "publisher_id": "publishers",
+        "registration_id": "registrations",
+        "notice_id": "notices",
+    },
+    "medium_names": {"medium_id": "media"},
+    "decision_changes": {"decision_id": "decisions"},
+    "penalties": {"publisher_id": "codes", "party_credit_code": "codes"},
+    "notices": {"id": "notices"},
+    "authorities": {"division_code": "authorities"},
+    "authority_names": {"division_code": "authorities"},
+    "status_periods": {"registration_id": "registrations", "decision_id": "decisions"},
+    "registration_details": {"registration_id": "registrations", "decision_id": "decisions"},
+    "anomalies": {"registration_id": "registrations", "decision_id": "decisions"},
+}
 BATCH = 500  # ids a statement
 
 
 def stable(ref: ReleaseRef) -> str:
-    """What the pages' data depend on besides the release's rows: its name, as-of date,
-    horizon, regime and penalty publicity rule (not its version, time or hash)."""
-    text = "\0".join(
-        map(
-            str,
-            (
-                ref.name,
-                ref.as_of,
-                ref.horizon,
-                ref.regime_start,
-                ref.regime_end,
-                ref.penalty_publicity_rule,
-            ),
-        )
-    )
-    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+    """What the pages' data depend on besides the release's rows: the release without what
+    every release changes (:func:`~publisher.web.pages.stable_ref`), hashed."""
+    return hashlib.blake2b(msgspec.json.encode(pg.stable_ref(ref)), digest_size=16).hexdigest()
 
 
 class Shortcut:
@@ -121,47 +114,18 @@ def shortcut(reader: Reader, old: SiteManifest | None, builder: str) -> Shortcut
     the shortcut cannot be taken (see the module's text)."""
     if old is None or old.builder != builder or old.stable != stable(reader.ref):
         return None
-    publishers: set[str] = set()
-    notices: set[str] = set()
-    registrations: set[str] = set()
-    media: set[str] = set()
-    decisions: set[str] = set()
-    codes: set[str] = set()
-    authorities: set[str] = set()
+    kinds = ("publishers", "notices", "registrations", "media", "decisions", "codes", "authorities")
+    named: dict[str, set[str]] = {k: set() for k in kinds}
     try:
         for resource, line in row_changes(reader, old.release):
             if resource in NOWHERE:
                 continue
-            if resource in EVERYWHERE or resource not in MAPPED:
+            fields = NAMES.get(resource)
+            if fields is None or resource in EVERYWHERE:
                 return None
-            for row in (line.old, line.new):
-                if row is None:
-                    continue
-                get = row.get
-                if resource == "publishers":
-                    publishers.add(get("id") or "")
-                elif resource in ("registrations", "media", "decisions"):
-                    owner = get("publisher_id")
-                    if owner:
-                        publishers.add(owner)
-                    registrations.add(
-                        get("id" if resource == "registrations" else "registration_id") or ""
-                    )
-                    if resource == "decisions":
-                        notices.add(get("notice_id") or "")
-                elif resource == "medium_names":
-                    media.add(get("medium_id") or "")
-                elif resource == "decision_changes":
-                    decisions.add(get("decision_id") or "")
-                elif resource == "penalties":
-                    codes.update(c for c in (get("publisher_id"), get("party_credit_code")) if c)
-                elif resource == "notices":
-                    notices.add(get("id") or "")
-                elif resource in ("authorities", "authority_names"):
-                    authorities.add(get("division_code") or "")
-                else:  # by registration
-                    registrations.add(get("registration_id") or "")
-                    decisions.add(get("decision_id") or "")
+            for row in (r for r in (line.old, line.new) if r is not None):
+                for field, target in fields.items():
+                    named[target].add(row.get(field) or "")
     except (
         KeyError,
         ChangesUnavailable,
@@ -172,6 +136,9 @@ def shortcut(reader: Reader, old: SiteManifest | None, builder: str) -> Shortcut
         msgspec.DecodeError,
     ):
         return None
+    publishers, notices, registrations, media, decisions, codes, authorities = (
+        named[k] for k in kinds
+    )
     # an authority's name and names over time: on its notices and its registrations' pages
     for sql, found in (
         ("SELECT id FROM notices WHERE authority_code IN ({})", notices),
