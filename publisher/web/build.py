@@ -102,7 +102,7 @@ def build_site(
         old=old,
     )
     try:
-        return _build(reader, out, builder, previous, site_url, say, shares, authorities, lists)
+        return _build(reader, out, site_url, say, shares, authorities, lists)
     finally:
         shares.close()
         reader.close()
@@ -117,7 +117,7 @@ def notice_pages(release: Path, out: Path, count: int | None = None, jobs: int =
     work = chunks(reader, entities=False, notices=count)
     shares = Shares(release, out, builder, None, work, catalog.authorities(reader), jobs)
     try:
-        writer = shares.writer(reader, out, builder, None)
+        writer = shares.writer(reader)
         shares.work_on(reader, writer)
         shares.join(writer)
         return len(writer.close(manifest_of(out)).pages)
@@ -129,15 +129,13 @@ def notice_pages(release: Path, out: Path, count: int | None = None, jobs: int =
 def _build(
     reader: Reader,
     out: Path,
-    builder: str,
-    previous: Path | None,
     site_url: str | None,
     say: Callable[[str], None] | None,
     shares: Shares,
     authorities: list[catalog.Authority],
     lists: Lists,
 ) -> SiteResult:
-    writer = shares.writer(reader, out, builder, previous)
+    writer = shares.writer(reader)
     steps: dict[str, float] = {}
     clock = [time.perf_counter() - lists.seconds]
 
@@ -148,7 +146,7 @@ def _build(
         if say:
             say(f"site: {name} {steps[name]:.1f} s")
 
-    if say and previous is not None:
+    if say and shares.previous is not None:
         cut = shares.shortcut
         say(
             f"site: since the previous site, {len(cut.publishers):,} registrants and"
@@ -212,13 +210,11 @@ def _search(
     reader: Reader,
     writer: Writer,
     authorities: list[catalog.Authority],
-    index: list[catalog.IndexedNotice] | None = None,
+    index: list[catalog.IndexedNotice],
 ) -> int:
     """The search index's files written; how many documents it holds. Made by the second
-    process first (while the first makes the lists), so it reads the notices' index itself."""
-    search = _search_index(
-        reader, index if index is not None else list(catalog.notice_index(reader)), authorities
-    )
+    process first, while the first makes the lists."""
+    search = _search_index(reader, index, authorities)
     for path, data in search.files():
         writer.data(path, data)
     return search.count

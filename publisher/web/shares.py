@@ -4,8 +4,8 @@ verification pages, cut into chunks that each process takes in turn from a share
 The parent lists the chunks (registrant ids, then notice ids, a batch each) and forks a
 child; the child does its own first work (the search index), then takes chunk after
 chunk from the front of the list while the parent makes the site's single pages (lists,
-downloads, feed), then the parent takes chunks from the back, so both cores stay busy until the last chunk whatever either side's
-other work costs. From opposite ends, the two write into different folders (registrants,
+downloads, feed), then the parent takes chunks from the back, so both cores stay busy
+until the last chunk whatever either side's other work costs. From opposite ends, the two write into different folders (registrants,
 media and verification pages; notices) until they meet: two processes creating files in
 one folder at once wait for each other in the file system (measured: about as slow as one). Each process writes
 its own pages with its own :class:`~publisher.web.writer.Writer`; the child hands its
@@ -85,6 +85,7 @@ class Shares:
         old: SiteManifest | None = None,
     ) -> None:
         self.work = work
+        self.out, self.builder, self.previous = out, builder, previous
         self.first = first  # the child's own work before the chunks (its result: first_result)
         self.first_result = 0
         self.old = old  # the previous site's manifest, read once for both processes
@@ -98,9 +99,7 @@ class Shares:
         ctx = multiprocessing.get_context("fork" if forks else None)
         self.ends = ctx.Array("l", [0, len(work)])  # the next from the front, the back
         if jobs > 1 and forks and len(work) > 1:
-            self.child = ctx.Process(
-                target=self._child, args=(release, out, builder, previous), daemon=True
-            )
+            self.child = ctx.Process(target=self._child, args=(release,), daemon=True)
             self.child.start()
 
     def _take(self, back: bool) -> int | None:
@@ -128,19 +127,19 @@ class Shares:
             done += 1
         return done
 
-    def writer(self, reader: Reader, out: Path, builder: str, previous: Path | None) -> Writer:
+    def writer(self, reader: Reader) -> Writer:
         """A writer of this site's pages (with its parts), for either process."""
         return Writer(
-            out,
-            builder,
+            self.out,
+            self.builder,
             reader.ref.version,
-            previous,
+            self.previous,
             parts=self.parts,
             stable=self.stable,
             old=self.old,
         )
 
-    def _child(self, release: Path, out: Path, builder: str, previous: Path | None) -> None:
+    def _child(self, release: Path) -> None:
         """In the child: chunks until none is left, then its manifest entries to the file.
 
         A failed write (disk full, read-only folder) ends it quietly with exit code
@@ -148,7 +147,7 @@ class Shares:
         anything else with exit code 1."""
         try:
             reader = Reader(release)  # its own connection: never the parent's
-            writer = self.writer(reader, out, builder, previous)
+            writer = self.writer(reader)
             first = self.first(reader, writer) if self.first else 0
             self.work_on(reader, writer, back=False)
             self.part.write_bytes(msgspec.json.encode([writer.manifest.pages, writer.stats, first]))
@@ -179,7 +178,6 @@ class Shares:
         writer.manifest.pages.update(pages)
         writer.stats.written += theirs.written
         writer.stats.reused += theirs.reused
-        writer.stats.swapped += theirs.swapped
 
     def close(self) -> None:
         if self.child is not None and self.child.is_alive():

@@ -56,9 +56,8 @@ def part_mark(name: str) -> str:
 
 
 class Stats(msgspec.Struct, kw_only=True):
-    written: int = 0  # rendered or swapped, and written
+    written: int = 0  # rendered, or the previous page with its part replaced, and written
     reused: int = 0  # hard-linked (or copied) from the previous release's site
-    swapped: int = 0  # of the written: the previous page with its part replaced
     seconds: float = 0.0
 
 
@@ -158,7 +157,6 @@ class Writer:
         if not was or data.count(was) != 1:
             return False
         self._write(path, key, target, data.replace(was, now), part)
-        self.stats.swapped += 1
         return True
 
     def again(self, path: str) -> bool:
