@@ -173,6 +173,13 @@ def notice_ids(reader: Reader) -> list[str]:
     ]
 
 
+def _notice_rows(reader: Reader, ids: list[str]) -> list[dict[str, Any]]:
+    """The ``notices`` rows of ``ids`` (body included), in publication order (date, id)."""
+    return reader.all(
+        f"SELECT * FROM notices WHERE id IN ({marks(ids)}) ORDER BY publication_date, id", ids
+    )
+
+
 def notices_of(reader: Reader, ids: list[str]) -> list[a.Notice]:
     """The notices ``ids`` with their decisions, each as :func:`publisher.read.notices.notice`
     answers it, in three statements for all of them (not three a notice); in publication
@@ -185,9 +192,7 @@ def notices_of(reader: Reader, ids: list[str]) -> list[a.Notice]:
         reader, f"notice_id IN ({placeholders}) ORDER BY notice_id, decision_number, id", ids
     ):
         by_notice.setdefault(d.notice_id or "", []).append(d)
-    rows = reader.all(
-        f"SELECT * FROM notices WHERE id IN ({placeholders}) ORDER BY publication_date, id", ids
-    )
+    rows = _notice_rows(reader, ids)
     return [notice_with(r, by_notice.get(r["id"], [])) for r in rows]
 
 
@@ -215,9 +220,7 @@ def notice_pages_of(reader: Reader, ids: list[str]) -> list[NoticePage]:
         ids,
     ):
         registrants.setdefault(nid, {}).setdefault(pid, name)
-    rows = reader.all(
-        f"SELECT * FROM notices WHERE id IN ({placeholders}) ORDER BY publication_date, id", ids
-    )
+    rows = _notice_rows(reader, ids)
     return [
         NoticePage(notice_with(r, []), list(registrants.get(r["id"], {}).items())) for r in rows
     ]
